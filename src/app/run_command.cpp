@@ -113,6 +113,8 @@ sink::SinkFactory make_sinks(const config::Config& c, bool dry_run, const std::s
     sink::SegmentSinkSettings settings;
     settings.max_retries = static_cast<unsigned>(c.max_retries);
     settings.gzip = c.gzip;
+    settings.backoff.base = std::chrono::milliseconds(static_cast<std::int64_t>(c.backoff_initial * 1000));
+    settings.backoff.cap = std::chrono::milliseconds(static_cast<std::int64_t>(c.backoff_max * 1000));
     return sink::segment_sink_factory(endpoint, settings, limiter);
 }
 

@@ -171,6 +171,8 @@ const std::vector<KeySpec>& key_table() {
         double_key("segment.connect_timeout", "", &Config::connect_timeout, 0.1, 600),
         double_key("segment.request_timeout", "", &Config::request_timeout, 0.1, 3600),
         int_key("segment.max_retries", "", &Config::max_retries, 0, 100),
+        double_key("segment.backoff_initial", "", &Config::backoff_initial, 0.001, 60),
+        double_key("segment.backoff_max", "", &Config::backoff_max, 0.001, 3600),
         bool_key("segment.gzip", "", &Config::gzip),
         double_key("segment.messages_per_second", "", &Config::messages_per_second, 0, 1e9),
         double_key("segment.requests_per_second", "", &Config::requests_per_second, 0, 1e6),

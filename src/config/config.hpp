@@ -39,6 +39,8 @@ struct Config {
     double connect_timeout = 10.0;
     double request_timeout = 30.0;
     std::int64_t max_retries = 10;
+    double backoff_initial = 0.5;  // seconds; doubles per retry
+    double backoff_max = 60.0;     // seconds
     bool gzip = true;
     double messages_per_second = 500.0;
     double requests_per_second = 0.0;

@@ -18,6 +18,7 @@ struct Counters {
 
     std::int64_t settled() const { return sent + failed + unchanged; }
     Counters& operator+=(const Counters& other);
+    bool operator==(const Counters&) const = default;
 };
 
 }  // namespace ss::pipeline

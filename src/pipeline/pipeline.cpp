@@ -79,10 +79,10 @@ public:
 
 private:
     void read_loop() {
+        batch::Batcher batcher(m_settings.limits, [this](batch::Batch&& b) {
+            if (!m_work.push(std::move(b), m_stop.get_token())) throw ReaderStopped{};
+        });
         try {
-            batch::Batcher batcher(m_settings.limits, [this](batch::Batch&& b) {
-                if (!m_work.push(std::move(b), m_stop.get_token())) throw ReaderStopped{};
-            });
             if (m_settings.only_accounts.empty()) {
                 read_all(batcher);
             } else {
@@ -91,8 +91,15 @@ private:
             batcher.finish();
         } catch (const ReaderStopped&) {
         } catch (const std::exception& e) {
-            std::lock_guard lock(m_mutex);
-            m_source_failure = SourceFailure{e.what()};
+            {
+                std::lock_guard lock(m_mutex);
+                m_source_failure = SourceFailure{e.what()};
+            }
+            // What was read before the failure is good: send it, so the checkpoint covers it.
+            try {
+                batcher.finish();
+            } catch (const ReaderStopped&) {
+            }
         }
         m_work.close();
     }
