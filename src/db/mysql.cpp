@@ -185,6 +185,7 @@ std::optional<std::int64_t> MysqlRows::optional_integer(int column) const {
 
 struct MysqlStatement::Impl {
     std::shared_ptr<sql::PreparedStatement> statement;
+    std::string name;                // for errors
     std::vector<std::string> names;  // parameter i + 1 is names[i]
     std::vector<bool> bound;
 };
@@ -244,7 +245,8 @@ void MysqlStatement::check_all_bound() const {
     for (std::size_t i = 0; i < m_impl->bound.size(); ++i) {
         if (!m_impl->bound[i]) {
             throw core::Error(core::ErrorKind::Internal,
-                              fmt::format("{}: parameter :{} is not bound", m_connection->label(), m_impl->names[i]));
+                              fmt::format("{}: {}: parameter :{} is not bound", m_connection->label(), m_impl->name,
+                                          m_impl->names[i]));
         }
     }
 }
@@ -256,7 +258,7 @@ MysqlRows MysqlStatement::query() {
     try {
         impl->rows.reset(m_impl->statement->executeQuery());
     } catch (const std::exception& e) {
-        m_connection->fail("query failed", e);
+        m_connection->fail(m_impl->name + " failed", e);
     }
     return MysqlRows(*m_connection, std::move(impl));
 }
@@ -266,7 +268,7 @@ std::uint64_t MysqlStatement::run() {
     try {
         return static_cast<std::uint64_t>(m_impl->statement->executeUpdate());
     } catch (const std::exception& e) {
-        m_connection->fail("statement failed", e);
+        m_connection->fail(m_impl->name + " failed", e);
     }
 }
 
@@ -324,13 +326,14 @@ MysqlRows MysqlConnection::query(std::string_view sql) {
     return MysqlRows(*this, std::move(impl));
 }
 
-MysqlStatement MysqlConnection::prepare(std::string_view sql) {
+MysqlStatement MysqlConnection::prepare(std::string_view sql, std::string_view name) {
     auto parsed = rewrite_named_parameters(sql);
     auto impl = std::make_unique<MysqlStatement::Impl>();
+    impl->name = name;
     try {
         impl->statement.reset(m_connection->prepareStatement(sql::SQLString(parsed.sql)));
     } catch (const std::exception& e) {
-        fail("cannot prepare query", e);
+        fail(fmt::format("cannot prepare {}", name), e);
     }
     impl->bound.assign(parsed.names.size(), false);
     impl->names = std::move(parsed.names);
@@ -353,7 +356,8 @@ void MysqlConnection::rollback() { exec("ROLLBACK"); }
 
 bool MysqlConnection::has_table(const std::string& table) {
     auto statement = prepare(
-        "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = :table_name");
+        "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = :table_name",
+        "table lookup");
     statement.bind_text(":table_name", table);
     return statement.query().next();
 }
@@ -361,7 +365,8 @@ bool MysqlConnection::has_table(const std::string& table) {
 bool MysqlConnection::has_column(const std::string& table, const std::string& column) {
     auto statement = prepare(
         "SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = :table_name "
-        "AND COLUMN_NAME = :column_name");
+        "AND COLUMN_NAME = :column_name",
+        "column lookup");
     statement.bind_text(":table_name", table).bind_text(":column_name", column);
     return statement.query().next();
 }

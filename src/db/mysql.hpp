@@ -114,7 +114,8 @@ public:
     // they are read to the end or destroyed, nothing else may run on this
     // connection (the protocol's rule, "commands out of sync").
     MysqlRows query(std::string_view sql);
-    MysqlStatement prepare(std::string_view sql);
+    // `name` tells the statement apart in errors ("account_traits failed: ...").
+    MysqlStatement prepare(std::string_view sql, std::string_view name = "query");
 
     void begin(MysqlTransactionKind kind);
     void commit();

@@ -47,7 +47,7 @@ public:
     }
 
     std::int64_t count_eligible(const SnapshotQuery& query) override {
-        auto statement = m_db->prepare(sql_file("mysql/eligible_count.sql"));
+        auto statement = m_db->prepare(sql_file("mysql/eligible_count.sql"), "eligible_count");
         bind_snapshot(statement, query);
         auto rows = statement.query();
         if (!rows.next()) throw core::DatabaseError(m_url.redacted() + ": eligible_count.sql returned no row");
@@ -57,7 +57,7 @@ public:
 protected:
     std::vector<AccountRow> fetch_traits(const SnapshotQuery& query, const core::Uuid& after,
                                          std::size_t limit) override {
-        if (!m_traits) m_traits.emplace(m_db->prepare(sql_file("mysql/account_traits.sql")));
+        if (!m_traits) m_traits.emplace(m_db->prepare(sql_file("mysql/account_traits.sql"), "account_traits"));
         auto& statement = *m_traits;
         bind_snapshot(statement, query);
         statement.bind_text(":after", after.to_hex()).bind(":chunk_size", static_cast<std::int64_t>(limit));
@@ -70,7 +70,7 @@ protected:
 
     std::vector<std::pair<core::Uuid, std::string>> fetch_plans(const core::Uuid& after,
                                                                 const core::Uuid& last) override {
-        if (!m_plans) m_plans.emplace(m_db->prepare(sql_file("mysql/account_plans.sql")));
+        if (!m_plans) m_plans.emplace(m_db->prepare(sql_file("mysql/account_plans.sql"), "account_plans"));
         auto& statement = *m_plans;
         statement.bind_text(":after", after.to_hex()).bind_text(":last", last.to_hex());
         auto result = statement.query();

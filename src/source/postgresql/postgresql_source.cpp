@@ -13,6 +13,7 @@ namespace {
 
 constexpr const char* k_traits = "account_traits";
 constexpr const char* k_plans = "account_plans";
+constexpr const char* k_count = "eligible_count";
 
 class PostgresqlSource final : public AccountSource {
 public:
@@ -39,9 +40,8 @@ public:
     }
 
     std::int64_t count_eligible(const SnapshotQuery& query) override {
-        const auto result = m_db->query(sql_file("postgresql/eligible_count.sql"),
-                                        {query.created_before_text(), std::to_string(query.shard.count),
-                                         std::to_string(query.shard.index)});
+        const auto result = m_db->execute(k_count, {query.created_before_text(), std::to_string(query.shard.count),
+                                                    std::to_string(query.shard.index)});
         return result.row(0).integer(0);
     }
 
@@ -73,6 +73,7 @@ private:
         // Prepared lazily by the library, on first use, once per connection.
         m_db->prepare(k_traits, sql_file("postgresql/account_traits.sql"));
         m_db->prepare(k_plans, sql_file("postgresql/account_plans.sql"));
+        m_db->prepare(k_count, sql_file("postgresql/eligible_count.sql"));
     }
 
     // uuid text from the server: always 32 hex digits with dashes.
