@@ -12,7 +12,8 @@
 #
 # Environment:
 #   SNAPSHOT_SYNC_SERVICES_DIR   where data, sockets and logs go (default /tmp/snapshot-sync-services;
-#                                keep it under /tmp: postgres and mysql must be able to traverse the path)
+#                                keep it under /tmp: postgres and mysql must be able to traverse the
+#                                path, so the directory itself is made world-traversable)
 #   SNAPSHOT_SYNC_PG_PORT        PostgreSQL port (default 55432)
 #   SNAPSHOT_SYNC_MYSQL_PORT     MariaDB port (default 33306)
 #
@@ -40,6 +41,11 @@ port_taken() {
   ss -Hltn "sport = :$1" | grep -q .
 }
 
+make_base() {
+  mkdir -p "$BASE"
+  chmod a+rx "$BASE"
+}
+
 require_root() {
   [ "$(id -u)" = 0 ] || die "run as root (the servers run as the postgres and mysql users)"
 }
@@ -57,7 +63,7 @@ start_pg() {
   [ -x "$PGBIN/initdb" ] || die "PostgreSQL 15 is not installed ($PGBIN/initdb missing)"
   port_taken "$PGPORT" && die "port $PGPORT is already in use: set SNAPSHOT_SYNC_PG_PORT to a free port"
   stop_pg quiet
-  mkdir -p "$BASE"
+  make_base
   rm -rf "$PGDATA" "$PGRUN"
   mkdir -p "$PGDATA" "$PGRUN"
   chown postgres:postgres "$PGDATA" "$PGRUN"
@@ -122,7 +128,7 @@ start_my() {
   command -v mariadb-install-db >/dev/null || die "MariaDB is not installed (mariadb-install-db missing)"
   port_taken "$MYPORT" && die "port $MYPORT is already in use: set SNAPSHOT_SYNC_MYSQL_PORT to a free port"
   stop_my quiet
-  mkdir -p "$BASE"
+  make_base
   rm -rf "$MYDATA" "$MYRUN"
   mkdir -p "$MYDATA" "$MYRUN"
   chown mysql:mysql "$MYDATA" "$MYRUN"
