@@ -61,6 +61,9 @@ public:
             if (ec) fail_io(m_path, "look for");
             return std::nullopt;
         }
+        if (!fs::is_regular_file(m_path, ec)) {
+            throw core::UsageError(fmt::format("{}: the checkpoint is not a regular file", m_path));
+        }
         std::ifstream in(m_path, std::ios::binary);
         if (!in) fail_io(m_path, "read");
         std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -10,7 +10,7 @@
 //
 // --log: one line per message of every batch answered 2xx, the message as
 //   received plus "_request" (the request number).
-// --requests-log: one line per request: number, answer, message count,
+// --requests-log: one line per request: number, arrival time (t_ms), answer, message count,
 //   body bytes, gzip, X-Retry-Count, sentAt, auth, limit violations.
 // --script: comma-separated actions for consecutive requests, each optionally
 //   repeated with xN, then plain 200s:
@@ -159,7 +159,11 @@ void handle_batch(State& state, const httplib::Request& req, httplib::Response& 
         return;
     }
 
+    const auto received_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
     Json record{{"n", number},
+                {"t_ms", received_ms},
                 {"bytes_body", req.body.size()},
                 {"bytes_wire", req.get_header_value("Content-Length")},
                 {"gzip", req.get_header_value("Content-Encoding") == "gzip"},

@@ -1,0 +1,143 @@
+// Crashes and signals: a SIGKILL at any moment may cause only batches in
+// flight to be resent, never an account to be skipped; SIGTERM finishes
+// what is in flight, saves the checkpoint and exits 6.
+
+#include "harness.hpp"
+
+#include <random>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace ss::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Slow enough that a run lasts about a second: 30 ms per request.
+constexpr const char* k_slow_script = "slow=30x100000";
+
+ChildProcess start_run(const Scenario& s) {
+    ProcessOptions options;
+    options.args = {snapshot_sync_binary(), "run", "--config", s.file("config.toml"), "--as-of", k_now};
+    options.env = s.env();
+    options.timeout = std::chrono::seconds(120);
+    return ChildProcess(options);
+}
+
+void expect_complete_and_consistent(const Scenario& s, const FakeSegment& segment) {
+    const auto expected = group_ids(parse_lines(s.dry_run().out));
+    const auto received = segment.messages();
+    EXPECT_EQ(group_ids(received), expected);
+    for (const auto& [gid, copies] : by_group(received)) {
+        for (const auto& c : copies) ASSERT_EQ(c["messageId"], copies.front()["messageId"]) << gid;
+    }
+}
+
+TEST(Kill, SigkillAtRandomMomentsThenResumeLosesNothing) {
+    Scenario s(1500);
+    FakeSegment segment({"--script", k_slow_script});
+    s.configure(segment.url());
+    std::mt19937 rng(std::random_device{}());
+    int kills = 0;
+    for (int attempt = 0; attempt < 40; ++attempt) {
+        auto child = start_run(s);
+        const auto delay = std::chrono::milliseconds(50 + rng() % 400);
+        std::this_thread::sleep_for(delay);
+        if (child.finished()) {
+            const auto r = child.wait();
+            ASSERT_EQ(r.exit_code, 0) << r.err;
+            break;
+        }
+        child.kill(SIGKILL);
+        const auto r = child.wait();
+        ASSERT_EQ(r.signal, SIGKILL);
+        ++kills;
+    }
+    EXPECT_GE(kills, 2);
+    // Whatever state the kills left, one more run finishes the snapshot.
+    auto last = s.run();
+    ASSERT_EQ(last.exit_code, 0) << last.err;
+    expect_complete_and_consistent(s, segment);
+}
+
+TEST(Kill, SigtermFinishesInFlightBatchesSavesTheCheckpointAndExits6) {
+    Scenario s(1500);
+    FakeSegment segment({"--script", k_slow_script});
+    s.configure(segment.url());
+    auto child = start_run(s);
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    ASSERT_FALSE(child.finished()) << "the run ended before the signal";
+    const auto sent_before_signal = segment.requests().size();
+    child.kill(SIGTERM);
+    const auto r = child.wait();
+    EXPECT_EQ(r.exit_code, 6) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("interrupted"));
+    const auto checkpoint = nlohmann::json::parse(read_text(s.checkpoint_path()));
+    EXPECT_EQ(checkpoint["state"], "running");
+    ASSERT_FALSE(checkpoint["watermark"].is_null());
+    // What the checkpoint counts as sent was received, as whole batches.
+    EXPECT_GE(segment.messages().size(), checkpoint["counters"]["sent"].get<std::size_t>());
+    EXPECT_GE(segment.requests().size(), sent_before_signal);
+    const auto rerun = s.run();
+    ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+    EXPECT_THAT(rerun.err, HasSubstr("resuming snapshot"));
+    expect_complete_and_consistent(s, segment);
+}
+
+TEST(Kill, ResumeKeepsTheSnapshotsAsOf) {
+    Scenario s(600);
+    FakeSegment segment({"--script", k_slow_script});
+    s.configure(segment.url());
+    {
+        ProcessOptions options;
+        // No --as-of: the run's start becomes as_of, and the resumed run must reuse it.
+        options.args = {snapshot_sync_binary(), "run", "--config", s.file("config.toml")};
+        options.env = s.env();
+        ChildProcess child(options);
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        child.kill(SIGKILL);
+        child.wait();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the clock moves on
+    const auto r = run_snapshot_sync({"run", "--config", s.file("config.toml")}, s.env());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::set<std::string> timestamps;
+    for (const auto& m : segment.messages()) timestamps.insert(m["timestamp"]);
+    EXPECT_EQ(timestamps.size(), 1u);
+    EXPECT_EQ(nlohmann::json::parse(read_text(s.checkpoint_path()))["state"], "finished");
+}
+
+TEST(Kill, ConflictingAsOfWithAnUnfinishedSnapshotIsRefused) {
+    Scenario s(600);
+    FakeSegment segment({"--script", k_slow_script});
+    s.configure(segment.url());
+    {
+        auto child = start_run(s);
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        child.kill(SIGKILL);
+        child.wait();
+    }
+    const auto r = run_snapshot_sync({"run", "--config", s.file("config.toml"), "--as-of", "2026-11-19T00:00:00Z"}, s.env());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_THAT(last_line(r.err), HasSubstr("conflicts with the unfinished snapshot as_of 2026-11-20T08:00:00Z"));
+    const auto restart = run_snapshot_sync(
+        {"run", "--config", s.file("config.toml"), "--as-of", "2026-11-19T00:00:00Z", "--restart"}, s.env());
+    EXPECT_EQ(restart.exit_code, 0) << restart.err;
+}
+
+TEST(Kill, TwoRunsOfOneCheckpointNeverOverlap) {
+    Scenario s(1000);
+    FakeSegment segment({"--script", k_slow_script});
+    s.configure(segment.url());
+    auto first = start_run(s);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const auto second = s.run();
+    EXPECT_EQ(second.exit_code, 7);
+    EXPECT_THAT(last_line(second.err), HasSubstr("another snapshot-sync run holds this checkpoint"));
+    EXPECT_EQ(first.wait().exit_code, 0);
+}
+
+}  // namespace
+}  // namespace ss::test
