@@ -3,6 +3,7 @@
 #include "app/commands.hpp"
 #include "app/signals.hpp"
 #include "app/version.hpp"
+#include "checkpoint/store.hpp"
 #include "config/config.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -24,7 +25,8 @@ namespace {
 
 std::string version_text() {
     return fmt::format("snapshot-sync {}\ndatabase backends: {}\ncheckpoint stores: {}\n{}\n", k_version,
-                       fmt::join(source::compiled_backends(), " "), "file", sink::curl_version_text());
+                       fmt::join(source::compiled_backends(), " "), checkpoint::compiled_checkpoint_stores(),
+                       sink::curl_version_text());
 }
 
 std::string environment_help() {

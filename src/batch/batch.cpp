@@ -48,9 +48,9 @@ void Batcher::fail(AccountFailure failure) {
     m_current.failures.push_back(std::move(failure));
 }
 
-void Batcher::skip_unchanged(const core::Uuid& account) {
-    m_last_seen = account;
-    ++m_current.unchanged;
+void Batcher::skip_unchanged(const UnchangedAccount& account) {
+    m_last_seen = account.account;
+    m_current.unchanged.push_back(account);
 }
 
 void Batcher::emit_progress() {

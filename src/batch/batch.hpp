@@ -32,13 +32,19 @@ struct AccountFailure {
     std::string reason;
 };
 
+// An account whose traits Segment already has (change detection).
+struct UnchangedAccount {
+    core::Uuid account;
+    std::uint64_t fingerprint = 0;
+};
+
 struct Batch {
     std::uint64_t sequence = 0;  // 0, 1, 2, ... in account order
     std::vector<message::EncodedMessage> messages;
     // Accounts settled without a message since the previous batch. They count
     // once this batch settles, so resumed runs never count them twice.
     std::vector<AccountFailure> failures;  // unmappable or too large
-    std::size_t unchanged = 0;             // skipped by change detection
+    std::vector<UnchangedAccount> unchanged;  // skipped by change detection, in account order
     std::size_t unknown_plans = 0;         // sent with mrr null
     std::size_t body_bytes = 0;  // size of the rendered body
     // Every account <= watermark has been read and given to this or an
@@ -66,7 +72,7 @@ public:
     // Records an account that gets no message: it is settled once the
     // messages before it are.
     void fail(AccountFailure failure);
-    void skip_unchanged(const core::Uuid& account);
+    void skip_unchanged(const UnchangedAccount& account);
     // Emits a message-less batch when the watermark moved past the last
     // emitted one with nothing pending, so progress made only of settled
     // accounts is checkpointed too.

@@ -12,7 +12,7 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 Json counters_to_json(const pipeline::Counters& c) {
-    return Json{{"sent", c.sent},         {"failed", c.failed},     {"unchanged", c.unchanged},
+    return Json{{"sent", c.sent},         {"failed", c.failed},     {"rejected", c.rejected}, {"unchanged", c.unchanged},
                 {"unknown_plans", c.unknown_plans}, {"batches", c.batches}, {"requests", c.requests},
                 {"retries", c.retries},   {"bytes_sent", c.bytes_sent}};
 }
@@ -21,6 +21,7 @@ pipeline::Counters counters_from_json(const Json& j) {
     pipeline::Counters c;
     c.sent = j.at("sent").get<std::int64_t>();
     c.failed = j.at("failed").get<std::int64_t>();
+    c.rejected = j.at("rejected").get<std::int64_t>();
     c.unchanged = j.at("unchanged").get<std::int64_t>();
     c.unknown_plans = j.at("unknown_plans").get<std::int64_t>();
     c.batches = j.at("batches").get<std::int64_t>();
@@ -61,6 +62,8 @@ std::string serialize(const Checkpoint& c) {
     j["counters"] = counters_to_json(c.counters);
     j["last_success_at"] = optional_time(c.last_success_at);
     j["last_full_at"] = optional_time(c.last_full_at);
+    j["changed_only"] = c.changed_only;
+    j["fingerprints_recorded"] = c.fingerprints_recorded;
     return j.dump(2) + "\n";
 }
 
@@ -102,6 +105,9 @@ Checkpoint parse_checkpoint(std::string_view text, std::string_view origin) {
         c.counters = counters_from_json(j.at("counters"));
         c.last_success_at = optional_instant(j, "last_success_at");
         c.last_full_at = optional_instant(j, "last_full_at");
+        c.changed_only = j.at("changed_only").get<bool>();
+        c.fingerprints_recorded = j.at("fingerprints_recorded").get<std::int64_t>();
+        if (c.fingerprints_recorded < 0) throw fail("negative fingerprints_recorded");
         return c;
     } catch (const core::UsageError&) {
         throw;

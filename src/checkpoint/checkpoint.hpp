@@ -32,6 +32,8 @@ struct Checkpoint {
     pipeline::Counters counters;
     std::optional<core::Instant> last_success_at;  // last run that finished with every account delivered
     std::optional<core::Instant> last_full_at;     // last finished run that sent every account (not changed-only)
+    bool changed_only = false;                     // this snapshot sends only accounts whose traits changed
+    std::int64_t fingerprints_recorded = 0;        // this snapshot's fingerprints committed so far (file store)
 
     bool operator==(const Checkpoint&) const = default;
 };

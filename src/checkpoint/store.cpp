@@ -28,8 +28,10 @@ std::string default_checkpoint_location() {
     return "snapshot-sync-checkpoint.json";
 }
 
+std::string compiled_checkpoint_stores() { return "file"; }
+
 std::unique_ptr<CheckpointStore> open_checkpoint_store(const std::string& location, const source::Shard& shard,
-                                                       const std::string&) {
+                                                       const std::string&, Access access) {
     std::string path = location;
     if (path.starts_with("file:")) path = path.substr(5);
     const auto colon = path.find("://");
@@ -39,7 +41,7 @@ std::unique_ptr<CheckpointStore> open_checkpoint_store(const std::string& locati
                                            path.substr(0, path.find(':'))));
     }
     if (path.empty()) throw core::UsageError("checkpoint.location: empty path");
-    return open_file_store(shard_file_path(path, shard));
+    return open_file_store(shard_file_path(path, shard), access);
 }
 
 }  // namespace ss::checkpoint

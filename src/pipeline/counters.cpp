@@ -5,6 +5,7 @@ namespace ss::pipeline {
 Counters& Counters::operator+=(const Counters& o) {
     sent += o.sent;
     failed += o.failed;
+    rejected += o.rejected;
     unchanged += o.unchanged;
     unknown_plans += o.unknown_plans;
     batches += o.batches;

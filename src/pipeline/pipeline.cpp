@@ -164,7 +164,7 @@ private:
             return;
         }
         if (m_change_filter != nullptr && m_change_filter->unchanged(row.id, encoded.fingerprint)) {
-            batcher.skip_unchanged(row.id);
+            batcher.skip_unchanged({row.id, encoded.fingerprint});
             return;
         }
         batcher.add(std::move(encoded), snapshot.unknown_plan);
@@ -247,8 +247,9 @@ PipelineResult Pipeline::run(const std::function<bool()>& should_stop) {
         const auto& b = c.batch;
         Counters& t = result.totals;
         t.sent += static_cast<std::int64_t>(b.messages.size() - c.report.rejected.size());
-        t.failed += static_cast<std::int64_t>(b.failures.size() + c.report.rejected.size());
-        t.unchanged += static_cast<std::int64_t>(b.unchanged);
+        t.failed += static_cast<std::int64_t>(b.failures.size());
+        t.rejected += static_cast<std::int64_t>(c.report.rejected.size());
+        t.unchanged += static_cast<std::int64_t>(b.unchanged.size());
         t.unknown_plans += static_cast<std::int64_t>(b.unknown_plans);
         if (!b.messages.empty()) ++t.batches;
         for (const auto& f : b.failures) record_failure(f);

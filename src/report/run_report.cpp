@@ -31,10 +31,13 @@ std::string to_json(const RunReport& r) {
         {"destination", r.destination},
         {"accounts",
          Json{{"eligible", r.eligible},
-              {"read", r.accounts_read},
+              {"queried", t.settled()},
+              {"read_by_this_run", r.accounts_read},
+              {"sent_by_this_run", r.sent_by_this_run},
               {"sent", t.sent},
               {"unchanged", t.unchanged},
               {"failed", t.failed},
+              {"rejected", t.rejected},
               {"unknown_plans", t.unknown_plans}}},
         {"batches", t.batches},
         {"requests", t.requests},
@@ -55,15 +58,16 @@ std::vector<std::string> human_summary(const RunReport& r) {
     std::vector<std::string> lines;
     lines.push_back(fmt::format("{}{}: as_of {}, shard {}, {} -> {}", r.dry_run ? "dry run " : "", r.status, r.as_of,
                                 r.shard, r.source, r.destination));
-    lines.push_back(fmt::format("accounts: {} eligible, {} sent, {} unchanged, {} failed{}", r.eligible, t.sent,
-                                t.unchanged, t.failed,
+    lines.push_back(fmt::format("accounts: {} eligible, {} queried, {} sent, {} unchanged, {} failed, {} rejected{}",
+                                r.eligible, t.settled(), t.sent, t.unchanged, t.failed, t.rejected,
                                 t.unknown_plans > 0 ? fmt::format(" ({} with an unpriced plan)", t.unknown_plans) : ""));
     if (!r.dry_run) {
         lines.push_back(fmt::format("batches: {}, requests: {}, retries: {}, bytes sent: {}", t.batches, t.requests,
                                     t.retries, t.bytes_sent));
     }
-    lines.push_back(fmt::format("duration: {:.1f} s, {:.0f} messages/s{}", r.duration_seconds, r.messages_per_second,
-                                r.resumed ? " (resumed run)" : ""));
+    lines.push_back(fmt::format("duration: {:.1f} s, {} sent by this run at {:.0f} messages/s{}{}", r.duration_seconds,
+                                r.sent_by_this_run, r.messages_per_second, r.resumed ? " (resumed run)" : "",
+                                r.changed_only ? " (changed accounts only)" : ""));
     constexpr std::size_t k_shown = 10;
     for (std::size_t i = 0; i < r.failures.size() && i < k_shown; ++i) {
         lines.push_back(fmt::format("failed account {}: {}", r.failures[i].account.to_base36(), r.failures[i].reason));

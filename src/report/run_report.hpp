@@ -27,7 +27,8 @@ struct RunReport {
     std::string destination;  // the Segment host, or "stdout"
     std::int64_t eligible = 0;
     pipeline::Counters totals;  // since the snapshot started (resumed runs included)
-    std::int64_t accounts_read = 0;  // by this process
+    std::int64_t accounts_read = 0;     // by this process
+    std::int64_t sent_by_this_run = 0;  // acknowledged during this process (not before a resume)
     double duration_seconds = 0;
     double messages_per_second = 0;  // sent by this process / its duration
     std::vector<batch::AccountFailure> failures;

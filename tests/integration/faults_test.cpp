@@ -135,7 +135,8 @@ TEST(Faults, APoisonMessageIsIsolatedReportedAndEveryOtherDelivered) {
     EXPECT_EQ(group_ids(segment.messages()), expected);
     const auto report = nlohmann::json::parse(read_text(s.file("report.json")));
     EXPECT_EQ(report["status"], "partial");
-    EXPECT_EQ(report["accounts"]["failed"], 1);
+    EXPECT_EQ(report["accounts"]["rejected"], 1);
+    EXPECT_EQ(report["accounts"]["failed"], 0);
     ASSERT_EQ(report["failures"].size(), 1u);
     EXPECT_EQ(report["failures"][0]["account"], poison);
     EXPECT_THAT(report["failures"][0]["reason"].get<std::string>(), HasSubstr("refused by Segment: HTTP 400"));

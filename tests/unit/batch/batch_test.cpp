@@ -74,18 +74,19 @@ TEST(Batch, SettledAccountsMoveTheWatermarkAndAreCountedOnce) {
     Batcher batcher({2, 500'000, 32'768}, c.emit());
     batcher.add(msg(1));
     batcher.fail({id(2), "bad data"});
-    batcher.skip_unchanged(id(3));
+    batcher.skip_unchanged({id(3), 33});
     batcher.add(msg(4));  // fills the batch: 1 and 4, with 2 and 3 settled between them
-    batcher.skip_unchanged(id(5));
+    batcher.skip_unchanged({id(5), 55});
     batcher.emit_progress();  // nothing pending but a skip: a message-less batch
     batcher.finish();         // nothing new since: no batch
     ASSERT_EQ(c.batches.size(), 2u);
     EXPECT_EQ(c.batches[0].messages.size(), 2u);
     EXPECT_EQ(c.batches[0].failures.size(), 1u);
-    EXPECT_EQ(c.batches[0].unchanged, 1u);
+    ASSERT_EQ(c.batches[0].unchanged.size(), 1u);
+    EXPECT_EQ(c.batches[0].unchanged[0].fingerprint, 33u);
     EXPECT_EQ(c.batches[0].watermark, id(4));
     EXPECT_TRUE(c.batches[1].messages.empty());
-    EXPECT_EQ(c.batches[1].unchanged, 1u);
+    EXPECT_EQ(c.batches[1].unchanged.size(), 1u);
     EXPECT_EQ(c.batches[1].watermark, id(5));
 }
 
@@ -93,7 +94,7 @@ TEST(Batch, AMessageThatDoesNotFitClosesTheBatchBeforeIt) {
     Collector c;
     Batcher batcher({2500, body_size(250, 2), 32'768}, c.emit());
     batcher.add(msg(1, 125));
-    batcher.skip_unchanged(id(2));
+    batcher.skip_unchanged({id(2), 22});
     batcher.add(msg(3, 125));
     batcher.add(msg(4, 125));  // does not fit with 1 and 3
     batcher.finish();

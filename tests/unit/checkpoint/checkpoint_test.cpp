@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <map>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -77,7 +78,7 @@ TEST(FileStore, SavesAtomicallyAndPrivately) {
     const std::string path = dir.file("state/checkpoint.json");  // the directory is created
     auto store = open_file_store(path);
     EXPECT_FALSE(store->load());
-    store->save(sample());
+    store->begin(sample(), false);
     EXPECT_EQ(store->load(), sample());
     struct stat st {};
     ASSERT_EQ(::stat(path.c_str(), &st), 0);
@@ -86,6 +87,109 @@ TEST(FileStore, SavesAtomicallyAndPrivately) {
     for (const auto& entry : std::filesystem::directory_iterator(dir.file("state"))) {
         EXPECT_THAT(entry.path().filename().string(), ::testing::Not(HasSubstr(".tmp.")));
     }
+}
+
+core::Uuid id(int n) {
+    core::Uuid::Bytes b{};
+    b[15] = static_cast<std::uint8_t>(n);
+    return core::Uuid{b};
+}
+
+std::map<int, std::uint64_t> lookup_all(CheckpointStore& store, int up_to) {
+    std::map<int, std::uint64_t> found;
+    auto cursor = store.acknowledged_fingerprints(std::nullopt);
+    for (int n = 1; n <= up_to; ++n) {
+        if (auto fp = cursor->find(id(n))) found[n] = *fp;
+    }
+    return found;
+}
+
+TEST(FileStore, FingerprintsOfAFinishedSnapshotReplaceThePreviousOnes) {
+    test::TempDir dir;
+    auto store = open_file_store(dir.file("cp.json"));
+    auto cp = sample();
+    store->begin(cp, false);
+    const std::vector<FingerprintRecord> first{{id(1), 11}, {id(2), 22}, {id(3), 33}};
+    store->commit(cp, first);
+    EXPECT_TRUE(lookup_all(*store, 9).empty());  // nothing acknowledged until the snapshot finishes
+    cp.state = Checkpoint::State::Finished;
+    store->finish(cp);
+    EXPECT_EQ(lookup_all(*store, 9), (std::map<int, std::uint64_t>{{1, 11}, {2, 22}, {3, 33}}));
+
+    // The next snapshot: account 2 is gone (cancelled), 3 changed, 4 is new.
+    cp.state = Checkpoint::State::Running;
+    store->begin(cp, false);
+    const std::vector<FingerprintRecord> second{{id(1), 11}, {id(3), 34}};
+    store->commit(cp, second);
+    const std::vector<FingerprintRecord> third{{id(4), 44}};
+    store->commit(cp, third);
+    cp.state = Checkpoint::State::Finished;
+    store->finish(cp);
+    EXPECT_EQ(lookup_all(*store, 9), (std::map<int, std::uint64_t>{{1, 11}, {3, 34}, {4, 44}}));
+    auto after_two = store->acknowledged_fingerprints(id(2));
+    EXPECT_FALSE(after_two->find(id(1)));
+    EXPECT_EQ(after_two->find(id(4)), 44u);
+}
+
+TEST(FileStore, ACrashKeepsOnlyCommittedFingerprints) {
+    test::TempDir dir;
+    const std::string path = dir.file("cp.json");
+    auto cp = sample();
+    {
+        auto store = open_file_store(path);
+        store->begin(cp, false);
+        const std::vector<FingerprintRecord> batch{{id(1), 11}, {id(2), 22}};
+        store->commit(cp, batch);
+    }
+    // Records written after the last checkpoint (a batch whose checkpoint never landed).
+    test::write_text(path + ".fingerprints.new",
+                     test::read_text(path + ".fingerprints.new") + std::string(24, '\x07'));
+    auto store = open_file_store(path);
+    const auto loaded = store->load();
+    ASSERT_TRUE(loaded);
+    EXPECT_EQ(loaded->fingerprints_recorded, 2);
+    store->begin(*loaded, true);
+    EXPECT_EQ(std::filesystem::file_size(path + ".fingerprints.new"), 8u + 2 * 24u);
+    const std::vector<FingerprintRecord> batch{{id(3), 33}};
+    store->commit(*loaded, batch);
+    auto finished = *loaded;
+    finished.state = Checkpoint::State::Finished;
+    store->finish(finished);
+    EXPECT_EQ(lookup_all(*store, 9), (std::map<int, std::uint64_t>{{1, 11}, {2, 22}, {3, 33}}));
+}
+
+TEST(FileStore, AFinishInterruptedBeforeTheRenameIsCompletedOnLoad) {
+    test::TempDir dir;
+    const std::string path = dir.file("cp.json");
+    auto cp = sample();
+    {
+        auto store = open_file_store(path);
+        store->begin(cp, false);
+        const std::vector<FingerprintRecord> batch{{id(5), 55}};
+        store->commit(cp, batch);
+    }
+    // The finished checkpoint landed; the rename of the fingerprints did not.
+    cp.state = Checkpoint::State::Finished;
+    cp.fingerprints_recorded = 1;
+    test::write_text(path, serialize(cp));
+    auto store = open_file_store(path);
+    store->load();
+    EXPECT_EQ(lookup_all(*store, 9), (std::map<int, std::uint64_t>{{5, 55}}));
+}
+
+TEST(FileStore, AForeignFingerprintFileIsAnError) {
+    test::TempDir dir;
+    test::write_text(dir.file("cp.json.fingerprints"), "hello");
+    auto store = open_file_store(dir.file("cp.json"));
+    EXPECT_THROW(store->acknowledged_fingerprints(std::nullopt), core::UsageError);
+}
+
+TEST(FileStore, ReadOnlyNeitherLocksNorWrites) {
+    test::TempDir dir;
+    auto writer = open_file_store(dir.file("cp.json"));
+    auto reader = open_file_store(dir.file("cp.json"), Access::ReadOnly);  // no "locked" error
+    EXPECT_FALSE(reader->load());
+    EXPECT_THROW(reader->begin(sample(), false), core::Error);
 }
 
 TEST(FileStore, OneRunAtATime) {
