@@ -719,6 +719,7 @@ chown -R nobody:nogroup "$WORK/cron"
 mapfile -t cron_env <"$WORK/cron.env"
 run_cron() {
     clean_env "${cron_env[@]}" SNAPSHOT_SYNC_DATABASE_URL="sqlite:$WORK/demo.db" SEGMENT_HOST="$COLLECTOR" \
+        METRICS="--metrics-textfile=$WORK/cron/state/snapshot-sync.prom" \
         setpriv --reuid=nobody --regid=nogroup --clear-groups /bin/sh -c "$(cat "$WORK/cron.cmd")"
 }
 before=$(collected)
@@ -728,6 +729,17 @@ grep -q '"exit_status":0}' "$LOG" || { cat "$LOG"; fail "the cron line did not e
 grep -q 'accounts: .* eligible' "$LOG" || fail "the cron log has no run summary"
 [ $(( $(collected) - before )) -gt 0 ] || fail "the cron run sent nothing"
 ! grep -qF "$WRITE_KEY" "$LOG" || fail "the write key appears in the cron log"
+# The metrics the run wrote (uncommenting METRICS= in the crontab) are
+# exactly the ones docs/operations.md documents.
+"$PY" - "$WORK/cron/state/snapshot-sync.prom" "$ROOT/docs/operations.md" <<'EOF' || fail "metrics and docs/operations.md disagree (above)"
+import re, sys
+prom, doc = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+written = set(re.findall(r"(?m)^(snapshot_sync_\w+)\{shard=\"0-of-1\"\} ", prom))
+documented = set(re.findall(r"(?m)^\| `(snapshot_sync_\w+)` \|", doc))
+if written != documented:
+    sys.exit(f"written, not documented: {sorted(written - documented)}; documented, not written: {sorted(documented - written)}")
+print(f"   ok: the textfile has the {len(written)} documented metrics, label shard=\"0-of-1\"")
+EOF
 # While the lock is held (a run still going), the next one must skip at once.
 # (one process holding the lock, so that killing it releases the lock)
 setpriv --reuid=nobody --regid=nogroup --clear-groups "$PY" -c \
@@ -755,7 +767,7 @@ step "docs/operations.md"
 "$PY" - "$ROOT/docs/operations.md" <<'EOF' || fail "docs/operations.md (above)"
 import re, sys, yaml
 text = open(sys.argv[1]).read()
-metrics = ["accounts_eligible", "accounts_sent", "accounts_failed", "accounts_unchanged", "batches", "requests",
+metrics = ["accounts_eligible", "accounts_sent", "accounts_failed", "accounts_rejected", "accounts_unchanged", "batches", "requests",
            "retries", "bytes_sent", "duration_seconds", "last_run_timestamp_seconds", "last_run_exit_status",
            "last_success_timestamp_seconds"]
 missing = [m for m in metrics if f"snapshot_sync_{m}" not in text]
