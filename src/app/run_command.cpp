@@ -139,11 +139,16 @@ std::string label_for(ExitStatus status) {
     }
 }
 
+void set_duration(report::RunReport& r, Clock::time_point started) {
+    r.duration_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    r.messages_per_second = r.duration_seconds > 0 ? static_cast<double>(r.sent_by_this_run) / r.duration_seconds : 0;
+}
+
 // One invocation of `snapshot-sync run`, step by step.
 class Run {
 public:
-    Run(const RunOptions& options, const config::Config& config, core::Instant now)
-        : m_options(options), m_config(config), m_now(now) {}
+    Run(const RunOptions& options, const config::Config& config, core::Instant now, Clock::time_point started)
+        : m_options(options), m_config(config), m_now(now), m_started(started) {}
 
     ExitStatus execute(report::RunReport& report) {
         prepare();
@@ -332,6 +337,7 @@ private:
         r.failures = result.failures;
         r.failures_not_listed = result.failures_not_listed;
         r.last_success_at = m_checkpoint.last_success_at;
+        set_duration(r, m_started);
         for (const auto& line : report::human_summary(r)) {
             if (outcome.status == ExitStatus::Success) {
                 spdlog::info("{}", line);
@@ -344,6 +350,7 @@ private:
     const RunOptions& m_options;
     const config::Config& m_config;
     const core::Instant m_now;
+    const Clock::time_point m_started;
     source::Shard m_shard;
     std::vector<core::Uuid> m_only_accounts;
     std::optional<core::Instant> m_as_of_flag;
@@ -356,9 +363,7 @@ private:
 };
 
 // The report file and metrics, written whatever the outcome.
-void publish(const RunOptions& options, const config::Config& c, report::RunReport& r, Clock::time_point started) {
-    r.duration_seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    r.messages_per_second = r.duration_seconds > 0 ? static_cast<double>(r.sent_by_this_run) / r.duration_seconds : 0;
+void publish(const RunOptions& options, const config::Config& c, report::RunReport& r) {
     r.finished_at = core::now_utc();
     if (options.report_file) report::write_file_atomically(*options.report_file, report::to_json(r));
     if (!c.metrics_textfile.empty()) report::write_metrics_textfile(c.metrics_textfile, r);
@@ -387,10 +392,10 @@ ExitStatus run_command(const RunOptions& options) {
     report::RunReport r;
     r.shard = "0/1";
     r.dry_run = options.dry_run;
-    Run run(options, c, now);
+    Run run(options, c, now, started);
     try {
         const ExitStatus status = run.execute(r);
-        publish(options, c, r, started);
+        publish(options, c, r);
         return status;
     } catch (const core::Error& e) {
         // The run could not start or went wrong outside the pipeline: still say so in the report and metrics.
@@ -398,8 +403,9 @@ ExitStatus run_command(const RunOptions& options) {
         r.status = label_for(status);
         r.exit_status = to_int(status);
         r.reason = core::redact(e.what());
+        set_duration(r, started);
         try {
-            publish(options, c, r, started);
+            publish(options, c, r);
         } catch (const core::Error& inner) {
             spdlog::warn("{}", inner.what());
         }

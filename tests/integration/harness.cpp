@@ -16,7 +16,7 @@ Scenario::Scenario(int accounts, std::vector<std::string> demo_args) : m_db(m_di
 void Scenario::configure(const std::string& host, const std::string& extra) {
     std::ostringstream toml;
     toml << "[database]\nurl = \"sqlite:" << m_db << "\"\nchunk_size = 500\n"
-         << "[segment]\nhost = \"" << host << "\"\nmessages_per_second = 0\nbatch_size = 100\n"
+         << "[segment]\nhost = \"" << host << "\"\nmessages_per_second = 0\nbatch_size = " << m_batch_size << "\n"
          << "backoff_initial = 0.01\nbackoff_max = 0.05\nmax_retries = 5\nconnect_timeout = 2\nrequest_timeout = 5\n"
          << "[checkpoint]\nlocation = \"" << checkpoint_path() << "\"\n"
          << extra << "\n";

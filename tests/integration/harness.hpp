@@ -29,6 +29,7 @@ public:
 
     // Writes config.toml: the database, `host` and fast retries, plus `extra` TOML lines.
     void configure(const std::string& host, const std::string& extra = "");
+    void set_batch_size(int size) { m_batch_size = size; }
     std::map<std::string, std::string> env() const;
 
     ProcessResult run(std::vector<std::string> args = {}, std::map<std::string, std::string> extra_env = {},
@@ -38,6 +39,7 @@ public:
 private:
     TempDir m_dir;
     std::string m_db;
+    int m_batch_size = 100;
 };
 
 // Parses NDJSON; every line must be a JSON object.
