@@ -8,6 +8,7 @@
 #   /etc/snapshot-sync/snapshot-sync.toml            (a conffile)
 #   /lib/systemd/system/snapshot-sync.{service,timer} (not enabled on install)
 #   /usr/share/man/man1/snapshot-sync.1.gz
+#   /usr/share/doc/snapshot-sync/operations.md       (docs/operations.md)
 #   /usr/share/doc/snapshot-sync/examples/           (config, cron, logrotate)
 # Runtime dependencies come from dpkg-shlibdeps (package dpkg-dev), plus
 # ca-certificates for TLS to Segment. scripts/check-deploy.sh builds the
@@ -36,6 +37,8 @@ install(FILES "${PROJECT_SOURCE_DIR}/config/snapshot-sync.toml"
               "${PROJECT_SOURCE_DIR}/deploy/cron/snapshot-sync.cron"
               "${PROJECT_SOURCE_DIR}/deploy/cron/snapshot-sync.logrotate"
         DESTINATION "${CMAKE_INSTALL_DOCDIR}/examples")
+
+install(FILES "${PROJECT_SOURCE_DIR}/docs/operations.md" DESTINATION "${CMAKE_INSTALL_DOCDIR}")
 
 # The man page, compressed as Debian wants it (-n: no name or time stamp in
 # the .gz, so the package is reproducible).

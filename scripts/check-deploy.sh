@@ -65,6 +65,7 @@ command -v man >/dev/null || need+=(man-db)
 command -v systemd-analyze >/dev/null || need+=(systemd)
 command -v logrotate >/dev/null || need+=(logrotate)
 command -v setpriv >/dev/null || need+=(util-linux)
+command -v strace >/dev/null || need+=(strace)
 "$PY" -c 'import yaml' 2>/dev/null || need+=(python3-yaml)
 export DEBIAN_FRONTEND=noninteractive
 if [ ${#need[@]} -gt 0 ]; then
@@ -561,7 +562,7 @@ dpkg-deb -c "$DEB" | awk '{print $6}' >"$WORK/deb.files"
 for f in ./usr/bin/snapshot-sync ./etc/snapshot-sync/snapshot-sync.toml ./lib/systemd/system/snapshot-sync.service \
          ./lib/systemd/system/snapshot-sync.timer ./usr/share/man/man1/snapshot-sync.1.gz \
          ./usr/share/doc/snapshot-sync/examples/snapshot-sync.cron \
-         ./usr/share/doc/snapshot-sync/examples/snapshot-sync.logrotate; do
+         ./usr/share/doc/snapshot-sync/examples/snapshot-sync.logrotate ./usr/share/doc/snapshot-sync/operations.md; do
     grep -qx "$f" "$WORK/deb.files" || fail "the package lacks $f"
 done
 "$PY" - "$BIN" "$DEPENDS" <<'EOF' || fail "the package's Depends miss a library package (above)"
@@ -632,7 +633,11 @@ ok "man snapshot-sync"
 clean_env /usr/bin/snapshot-sync config >"$WORK/config.installed" 2>&1 || fail "the installed snapshot-sync config failed"
 head -1 "$WORK/config.installed" | grep -qx "# config file: /etc/snapshot-sync/snapshot-sync.toml" \
     || fail "the installed binary does not read /etc/snapshot-sync/snapshot-sync.toml by default"
-clean_env SNAPSHOT_SYNC_DATABASE_URL="sqlite:$WORK/demo.db" /usr/bin/snapshot-sync run --dry-run \
+# demo-db and a dry run with the installed binary and the installed config
+# (same seed and --now as the build's demo data, so the same accounts).
+clean_env /usr/bin/snapshot-sync demo-db "$WORK/installed.db" --accounts 300 --seed 7 --now 2026-01-01T00:00:00Z \
+    >/dev/null 2>"$WORK/demo.log" || { cat "$WORK/demo.log"; fail "the installed demo-db failed"; }
+clean_env SNAPSHOT_SYNC_DATABASE_URL="sqlite:$WORK/installed.db" /usr/bin/snapshot-sync run --dry-run \
     --as-of 2026-01-01T00:00:00Z >"$WORK/dry.ndjson" 2>"$WORK/dry.log" \
     || { cat "$WORK/dry.log"; fail "the installed dry run failed"; }
 eligible=$(sed -n 's/.*accounts: \([0-9]*\) eligible.*/\1/p' "$WORK/dry.log")
@@ -649,8 +654,22 @@ ok "systemd-analyze verify (ExecStart, man:snapshot-sync(1))"
 # The job as the unit starts it, as far as that is possible without systemd
 # as PID 1: an unprivileged UID with no passwd entry (like DynamicUser=), the
 # unit's Environment= lines, %d = a credentials directory holding the key,
-# STATE_DIRECTORY = a private state directory.
+# STATE_DIRECTORY = a private state directory. The database is a WAL-mode
+# SQLite file the job may only read, in a directory it cannot write, while
+# another process ("Fizzy", root) has it open: the self-hosted case
+# docs/operations.md describes.
 RUN_UID=61934
+HOLDER_READY=$WORK/holder.ready
+"$PY" -c '
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1])
+db.execute("PRAGMA journal_mode=WAL")
+db.execute("SELECT count(*) FROM accounts").fetchall()
+open(sys.argv[2], "w").close()
+time.sleep(120)' "$WORK/demo.db" "$HOLDER_READY" &
+HOLDER_PID=$!
+for _ in $(seq 1 100); do [ -f "$HOLDER_READY" ] && break; sleep 0.1; done
+[ -f "$HOLDER_READY" ] || fail "the process holding the demo database open did not start"
 mkdir -p "$WORK/unit/state" "$WORK/unit/credentials"
 cp "$WORK/write-key" "$WORK/unit/credentials/segment-write-key"
 chown -R "$RUN_UID:$RUN_UID" "$WORK/unit"
@@ -662,14 +681,46 @@ before=$(collected)
 clean_env "${unit_env[@]}" STATE_DIRECTORY="$WORK/unit/state" CREDENTIALS_DIRECTORY="$WORK/unit/credentials" \
     SNAPSHOT_SYNC_DATABASE_URL="sqlite:$WORK/demo.db" SEGMENT_HOST="$COLLECTOR" \
     setpriv --reuid=$RUN_UID --regid=$RUN_UID --clear-groups --inh-caps=-all \
-    /usr/bin/snapshot-sync run --as-of 2026-01-01T00:00:00Z >"$WORK/unit/out" 2>"$WORK/unit/log" \
+    strace -f -qq -c -o "$WORK/unit/strace.txt" \
+    /usr/bin/snapshot-sync run --as-of 2026-01-01T00:00:00Z --metrics-textfile "$WORK/unit/state/metrics.prom" \
+    >"$WORK/unit/out" 2>"$WORK/unit/log" \
     || { cat "$WORK/unit/log"; fail "the job failed in the unit's environment"; }
+kill "$HOLDER_PID" 2>/dev/null || true
+wait "$HOLDER_PID" 2>/dev/null || true
+HOLDER_PID=""
 [ -f "$WORK/unit/state/checkpoint.json" ] || fail "no checkpoint in \$STATE_DIRECTORY after the run"
 sent=$(( $(collected) - before ))
 [ "$sent" -eq "$eligible" ] || fail "the collector got $sent messages, expected $eligible"
 ! grep -qF "$WRITE_KEY" "$WORK/unit/log" "$WORK/unit/out" "$WORK/unit/state/checkpoint.json" \
     || fail "the write key appears in the job's output"
-ok "as UID $RUN_UID with the unit's environment: $sent sent, checkpoint in \$STATE_DIRECTORY, key never printed"
+ok "as UID $RUN_UID with the unit's environment, reading a WAL database it cannot write: $sent sent, checkpoint in \$STATE_DIRECTORY, key never printed"
+# The unit's SystemCallFilter= must allow every system call that run made
+# (strace -c, as the unprivileged user): otherwise systemd would make it fail.
+"$PY" - /lib/systemd/system/snapshot-sync.service "$WORK/unit/strace.txt" <<'EOF' || fail "SystemCallFilter= would block the job (above)"
+import re, subprocess, sys
+unit, trace = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+def expand(name, seen):
+    if not name.startswith("@"):
+        return {name}
+    out = set()
+    listing = subprocess.run(["systemd-analyze", "syscall-filter", name], capture_output=True, text=True, check=True)
+    for line in listing.stdout.splitlines()[1:]:
+        item = line.strip()
+        if item and not item.startswith("#") and item not in seen:
+            seen.add(item)
+            out |= expand(item, seen)
+    return out
+allowed, denied = set(), set()
+for value in re.findall(r"(?m)^SystemCallFilter=(.*)$", unit):
+    deny = value.startswith("~")
+    names = set().union(*(expand(n, set()) for n in value.lstrip("~").split()))
+    (denied if deny else allowed).update(names)
+used = {l.split()[-1] for l in trace.splitlines()[2:] if l.strip() and not l.startswith("-") and l.split()[-1] != "total"}
+blocked = sorted(u for u in used if (allowed and u not in allowed) or u in denied)
+if blocked:
+    sys.exit(f"system calls the job made that the unit's SystemCallFilter= forbids: {blocked}")
+print(f"   ok: the {len(used)} system calls of that run are all allowed by the unit's SystemCallFilter=")
+EOF
 
 ########################################################################
 step "cron (deploy/cron)"
@@ -713,12 +764,13 @@ open(f"{work}/cron.env", "w").write("\n".join(move(e) for e in env if not e.star
 open(f"{work}/cron.cmd", "w").write(move(command))
 print(f"   ok: one job, {' '.join(f[:5])} as {user}, flock -n, {len(env)} environment lines")
 EOF
-mkdir -p "$WORK/cron/state" "$WORK/cron/log"
+mkdir -p "$WORK/cron/state" "$WORK/cron/log" "$WORK/cron/data"
 cp "$WORK/write-key" "$WORK/cron/segment-write-key"
+cp "$WORK/demo.db" "$WORK/cron/data/demo.db"      # a database in a directory the cron user owns
 chown -R nobody:nogroup "$WORK/cron"
 mapfile -t cron_env <"$WORK/cron.env"
 run_cron() {
-    clean_env "${cron_env[@]}" SNAPSHOT_SYNC_DATABASE_URL="sqlite:$WORK/demo.db" SEGMENT_HOST="$COLLECTOR" \
+    clean_env "${cron_env[@]}" SNAPSHOT_SYNC_DATABASE_URL="sqlite:$WORK/cron/data/demo.db" SEGMENT_HOST="$COLLECTOR" \
         METRICS="--metrics-textfile=$WORK/cron/state/snapshot-sync.prom" \
         setpriv --reuid=nobody --regid=nogroup --clear-groups /bin/sh -c "$(cat "$WORK/cron.cmd")"
 }
