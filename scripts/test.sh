@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it, on a fresh Debian 12 machine as root:
+# installs the packages, builds with warnings as errors, starts PostgreSQL
+# and MariaDB on 127.0.0.1 (scripts/services.sh), runs every test with ctest
+# (unit, integration against the fake Segment endpoint and a real
+# Pushgateway, database tests), checks the deploy files, and stops the
+# servers again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$(date +%s)
+step() { echo; echo "== $* ($(( $(date +%s) - started )) s)"; }
+
+step "packages"
+scripts/install-deps.sh
+
+step "build"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSNAPSHOT_SYNC_WERROR=ON >/dev/null
+cmake --build build
+
+step "servers"
+scripts/services.sh start
+trap 'scripts/services.sh stop' EXIT
+eval "$(scripts/services.sh env)"
+
+step "tests"
+ctest --test-dir build --output-on-failure --no-tests=error -j 2
+
+if [ -x scripts/check-deploy.sh ]; then
+  step "deploy files"
+  scripts/check-deploy.sh build
+fi
+
+step "all passed"
