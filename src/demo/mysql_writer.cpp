@@ -50,27 +50,6 @@ void append_literal(std::string& out, const Value& value) {
         value);
 }
 
-// The statements of one of our own schema files: each ends with ';' at the
-// end of a line (no ';' inside their text).
-std::vector<std::string> split_statements(std::string_view sql) {
-    std::vector<std::string> statements;
-    std::string current;
-    while (!sql.empty()) {
-        const std::size_t end = sql.find('\n');
-        const std::string_view line = sql.substr(0, end);
-        sql = end == std::string_view::npos ? std::string_view{} : sql.substr(end + 1);
-        if (line.starts_with("--")) continue;
-        current += line;
-        current += '\n';
-        if (line.ends_with(';')) {
-            statements.push_back(std::move(current));
-            current.clear();
-        }
-    }
-    if (current.find_first_not_of(" \n") != std::string::npos) statements.push_back(current);
-    return statements;
-}
-
 class MysqlWriter final : public DemoWriter {
 public:
     explicit MysqlWriter(const config::DatabaseUrl& url) : m_db(url, db::ConnectOptions{}) {}
@@ -80,8 +59,8 @@ public:
             throw core::UsageError(
                 fmt::format("{}: already holds Fizzy tables; give an empty database", m_db.label()));
         }
-        run_file("mysql/fizzy_schema.sql");
-        if (with_subscriptions) run_file("mysql/fizzy_subscriptions.sql");
+        m_schema = schema_statements("mysql", with_subscriptions);
+        for (const auto& statement : m_schema.tables) m_db.exec(statement);
     }
 
     void begin_table(const std::string& table, const std::vector<std::string>& columns) override {
@@ -107,6 +86,7 @@ public:
     }
 
     void finish() override {
+        for (const auto& statement : m_schema.indexes) m_db.exec(statement);
         // ANALYZE TABLE answers with a row per table: read them off.
         auto rows = m_db.query(fmt::format("ANALYZE TABLE {}", fmt::join(m_tables, ", ")));
         while (rows.next()) {
@@ -116,10 +96,6 @@ public:
     bool accepts_invalid_utf8() const override { return false; }
 
 private:
-    void run_file(std::string_view path) {
-        for (const auto& statement : split_statements(source::sql_file(path))) m_db.exec(statement);
-    }
-
     void flush() {
         if (m_rows == 0) return;
         m_db.exec(m_statement);
@@ -128,6 +104,7 @@ private:
     }
 
     db::MysqlConnection m_db;
+    SchemaStatements m_schema;
     std::string m_prefix;     // INSERT INTO table (columns) VALUES
     std::string m_statement;  // the INSERT being filled
     std::size_t m_rows = 0;   // rows in m_statement

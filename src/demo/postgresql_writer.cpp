@@ -45,8 +45,8 @@ public:
             throw core::UsageError(
                 fmt::format("{}: already holds Fizzy tables; give an empty database", m_db.label()));
         }
-        m_db.exec(source::sql_file("postgresql/fizzy_schema.sql"));
-        if (with_subscriptions) m_db.exec(source::sql_file("postgresql/fizzy_subscriptions.sql"));
+        m_schema = schema_statements("postgresql", with_subscriptions);
+        for (const auto& statement : m_schema.tables) m_db.exec(statement);
     }
 
     void begin_table(const std::string& table, const std::vector<std::string>& columns) override {
@@ -65,6 +65,7 @@ public:
     }
 
     void finish() override {
+        for (const auto& statement : m_schema.indexes) m_db.exec(statement);
         m_db.commit();
         m_db.exec("ANALYZE");
     }
@@ -73,6 +74,7 @@ public:
 
 private:
     db::PgConnection m_db;
+    SchemaStatements m_schema;
     std::optional<db::PgCopyIn> m_copy;
     db::PgParams m_fields;  // reused row after row
 };

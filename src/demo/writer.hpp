@@ -39,6 +39,16 @@ public:
     virtual bool accepts_invalid_utf8() const = 0;
 };
 
+// The statements of a dialect's demo schema (sql/<dialect>/fizzy_schema.sql,
+// plus fizzy_subscriptions.sql when asked), tables apart from indexes: a
+// writer creates the tables, loads the rows, then builds the indexes, which
+// is many times faster than keeping indexes up to date row by row.
+struct SchemaStatements {
+    std::vector<std::string> tables;
+    std::vector<std::string> indexes;
+};
+SchemaStatements schema_statements(std::string_view dialect, bool with_subscriptions);
+
 // A writer for a path (SQLite file) or database URL.
 std::unique_ptr<DemoWriter> open_demo_writer(const std::string& target);
 
