@@ -9,8 +9,11 @@
 # binary and the man page in it if needed, makes the .deb there with cpack,
 # installs it with apt-get and removes it again at the end (unless it was
 # installed before, or KEEP_INSTALLED=1). It installs the tools it needs
-# (yamllint, dpkg-dev, groff-base, man-db, python3-yaml, logrotate) when
-# they are missing.
+# (yamllint, dpkg-dev, groff-base, man-db, python3-yaml, logrotate, strace)
+# when they are missing, and unpacks promtool from Debian's prometheus
+# package into BUILD_DIR/check-deploy-tools (no server is installed). With
+# node and npm, it also validates the Kubernetes manifests against the
+# OpenAPI schemas (npm kubernetes-models, cached in BUILD_DIR/check-deploy-npm).
 #
 # It stops at the first failure with "check-deploy: FAIL: ..." and exit 1.
 # What it checks is listed in docs/operations.md, "What CI checks".
@@ -816,7 +819,7 @@ ok "logrotate -d accepts the snippet"
 
 ########################################################################
 step "docs/operations.md"
-"$PY" - "$ROOT/docs/operations.md" <<'EOF' || fail "docs/operations.md (above)"
+"$PY" - "$ROOT/docs/operations.md" "$WORK" <<'EOF' || fail "docs/operations.md (above)"
 import re, sys, yaml
 text = open(sys.argv[1]).read()
 metrics = ["accounts_eligible", "accounts_sent", "accounts_failed", "accounts_rejected", "accounts_unchanged", "batches", "requests",
@@ -830,7 +833,74 @@ rules = [r for b in blocks for g in (yaml.safe_load(b) or {}).get("groups", []) 
 if not any("26 * 3600" in r["expr"] and "snapshot_sync_last_success_timestamp_seconds" in r["expr"] for r in rules):
     sys.exit("no alert rule for 'no successful run in 26 hours'")
 print(f"   ok: {len(metrics)} metrics documented; {len(rules)} alert rules parse")
+open(f"{sys.argv[2]}/rules.yml", "w").write(next(b for b in blocks if "groups:" in b))
+# For promtool's unit tests: the same rules without annotations (their wording is not under test).
+plain = [yaml.safe_load(b) for b in blocks if "groups:" in b][0]
+for g in plain["groups"]:
+    for r in g["rules"]:
+        r.pop("annotations", None)
+open(f"{sys.argv[2]}/rules-plain.yml", "w").write(yaml.safe_dump(plain))
 EOF
+# promtool (from Debian's prometheus package, unpacked, not installed: no
+# server is started) checks the rules and unit-tests the 26-hour alert.
+PROMTOOL=$(command -v promtool || true)
+if [ -z "$PROMTOOL" ]; then
+    TOOLS=$BUILD/check-deploy-tools
+    if [ ! -x "$TOOLS/usr/bin/promtool" ]; then
+        mkdir -p "$TOOLS"
+        (cd "$TOOLS" && apt-get download -qq prometheus && dpkg-deb -x prometheus_*.deb . && rm -f prometheus_*.deb) \
+            >"$WORK/promtool.log" 2>&1 || { cat "$WORK/promtool.log"; fail "could not unpack promtool from Debian's prometheus package"; }
+    fi
+    PROMTOOL=$TOOLS/usr/bin/promtool
+fi
+"$PROMTOOL" check rules "$WORK/rules.yml" >"$WORK/promtool.out" 2>&1 \
+    || { cat "$WORK/promtool.out"; fail "promtool check rules: the alert rules in docs/operations.md are invalid"; }
+cat >"$WORK/rules-test.yml" <<EOF
+rule_files: [$WORK/rules-plain.yml]
+evaluation_interval: 1m
+tests:
+  # The last completed run was at t=0 and none since: quiet at 25 h, firing at 27 h.
+  - interval: 1m
+    input_series:
+      - series: 'snapshot_sync_last_success_timestamp_seconds{job="snapshot-sync",shard="0-of-1"}'
+        values: '0x1800'
+      - series: 'snapshot_sync_last_run_exit_status{job="snapshot-sync",shard="0-of-1"}'
+        values: '3x1800'
+    alert_rule_test:
+      - eval_time: 25h
+        alertname: SnapshotSyncNoSuccessIn26h
+        exp_alerts: []
+      - eval_time: 27h
+        alertname: SnapshotSyncNoSuccessIn26h
+        exp_alerts:
+          - exp_labels: {job: snapshot-sync, severity: warning}
+      - eval_time: 1h
+        alertname: SnapshotSyncLastRunFailed
+        exp_alerts:
+          - exp_labels: {job: snapshot-sync, shard: 0-of-1, severity: info}
+  # A run completes every day: never fires.
+  - interval: 1m
+    input_series:
+      - series: 'snapshot_sync_last_success_timestamp_seconds{job="snapshot-sync",shard="0-of-1"}'
+        values: '0x1439 86400x1439 172800x1439'
+    alert_rule_test:
+      - eval_time: 70h
+        alertname: SnapshotSyncNoSuccessIn26h
+        exp_alerts: []
+  # No metric at all (never ran, or the textfile is gone): fires.
+  - interval: 1m
+    input_series:
+      - series: 'up{job="node"}'
+        values: '1x60'
+    alert_rule_test:
+      - eval_time: 30m
+        alertname: SnapshotSyncNoSuccessIn26h
+        exp_alerts:
+          - exp_labels: {severity: warning}
+EOF
+"$PROMTOOL" test rules "$WORK/rules-test.yml" >"$WORK/promtool.out" 2>&1 \
+    || { cat "$WORK/promtool.out"; fail "promtool test rules: the 26-hour alert does not behave as documented"; }
+ok "promtool check rules + test rules: quiet at 25 h, fires at 27 h, quiet with daily runs, fires when absent"
 
 ########################################################################
 step "no secrets in examples"
