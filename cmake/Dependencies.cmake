@@ -9,6 +9,7 @@ find_package(spdlog CONFIG REQUIRED)
 find_package(CURL REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(ZLIB REQUIRED)
+pkg_check_modules(LIBDEFLATE REQUIRED IMPORTED_TARGET libdeflate)
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 
 set(SNAPSHOT_SYNC_BACKENDS_SUMMARY "")

@@ -8,7 +8,7 @@ set -euo pipefail
 build_packages=(
   cmake ninja-build g++ pkg-config
   libpqxx-dev libmysqlcppconn-dev libmariadb-dev
-  libcurl4-openssl-dev libssl-dev zlib1g-dev libsqlite3-dev
+  libcurl4-openssl-dev libssl-dev zlib1g-dev libdeflate-dev libsqlite3-dev
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
 )

@@ -16,9 +16,15 @@ std::size_t body_size(std::size_t messages_json_bytes, std::size_t message_count
 }
 
 std::string render_body(std::span<const message::EncodedMessage> messages, std::string_view sent_at) {
+    std::string body;
+    render_body(messages, sent_at, body);
+    return body;
+}
+
+void render_body(std::span<const message::EncodedMessage> messages, std::string_view sent_at, std::string& body) {
     std::size_t json_bytes = 0;
     for (const auto& m : messages) json_bytes += m.json.size();
-    std::string body;
+    body.clear();
     body.reserve(body_size(json_bytes, messages.size()));
     body += k_head;
     for (std::size_t i = 0; i < messages.size(); ++i) {
@@ -28,7 +34,6 @@ std::string render_body(std::span<const message::EncodedMessage> messages, std::
     body += k_tail;
     body += sent_at;
     body += k_end;
-    return body;
 }
 
 Batcher::Batcher(BatchLimits limits, Emit emit) : m_limits(limits), m_emit(std::move(emit)) {}

@@ -55,6 +55,8 @@ struct Batch {
 // The request body: {"batch":[...],"sentAt":"..."}. sent_at is regenerated
 // on every attempt by the sink.
 std::string render_body(std::span<const message::EncodedMessage> messages, std::string_view sent_at);
+// The same into `body`, reusing its capacity.
+void render_body(std::span<const message::EncodedMessage> messages, std::string_view sent_at, std::string& body);
 // The size render_body will produce (sent_at has a fixed width).
 std::size_t body_size(std::size_t messages_json_bytes, std::size_t message_count);
 

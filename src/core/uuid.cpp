@@ -93,11 +93,19 @@ std::optional<Uuid> Uuid::parse(std::string_view text) {
 }
 
 std::string Uuid::to_base36() const {
+    // Two 128-bit divisions by 36^12 split the value into 64-bit pieces of
+    // 12 digits each; the digits then come from cheap 64-bit divisions.
+    constexpr std::uint64_t k_chunk = 4'738'381'338'321'616'896ULL;  // 36^12
     std::string out(k_base36_width, '0');
     U128 v = to_u128(m_bytes);
-    for (std::size_t i = k_base36_width; i-- > 0 && v != 0;) {
-        out[i] = k_digits[static_cast<unsigned>(v % 36)];
-        v /= 36;
+    std::size_t end = k_base36_width;
+    while (v != 0) {
+        auto piece = static_cast<std::uint64_t>(v % k_chunk);
+        v /= k_chunk;
+        for (std::size_t i = 0; i < 12 && end > 0; ++i) {
+            out[--end] = k_digits[piece % 36];
+            piece /= 36;
+        }
     }
     return out;
 }

@@ -2,26 +2,28 @@
 
 #include "core/error.hpp"
 
-#include <zlib.h>
+#include <libdeflate.h>
 
 namespace ss::sink {
 
-std::string gzip(std::string_view data) {
-    z_stream stream{};
-    constexpr int k_gzip_window = 15 + 16;  // 32 KiB window, gzip wrapper
-    if (deflateInit2(&stream, Z_BEST_SPEED, Z_DEFLATED, k_gzip_window, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-        throw core::Error(core::ErrorKind::Internal, "zlib deflateInit2 failed");
-    }
-    std::string out(deflateBound(&stream, static_cast<uLong>(data.size())), '\0');
-    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    stream.avail_in = static_cast<uInt>(data.size());
-    stream.next_out = reinterpret_cast<Bytef*>(out.data());
-    stream.avail_out = static_cast<uInt>(out.size());
-    const int rc = deflate(&stream, Z_FINISH);
-    deflateEnd(&stream);
-    if (rc != Z_STREAM_END) throw core::Error(core::ErrorKind::Internal, "zlib deflate failed");
-    out.resize(stream.total_out);
-    return out;
+// libdeflate rather than zlib: it compresses whole buffers, which is all a
+// request body needs, two to three times faster at the same level.
+struct GzipCompressor::State {
+    libdeflate_compressor* compressor = libdeflate_alloc_compressor(1);
+    ~State() { libdeflate_free_compressor(compressor); }
+};
+
+GzipCompressor::GzipCompressor() : m_state(std::make_unique<State>()) {
+    if (m_state->compressor == nullptr) throw core::Error(core::ErrorKind::Internal, "libdeflate: cannot allocate a compressor");
+}
+
+GzipCompressor::~GzipCompressor() = default;
+
+void GzipCompressor::compress(std::string_view data, std::string& out) {
+    out.resize(libdeflate_gzip_compress_bound(m_state->compressor, data.size()));
+    const std::size_t size = libdeflate_gzip_compress(m_state->compressor, data.data(), data.size(), out.data(), out.size());
+    if (size == 0) throw core::Error(core::ErrorKind::Internal, "libdeflate: gzip compression failed");
+    out.resize(size);
 }
 
 }  // namespace ss::sink

@@ -44,9 +44,9 @@ bool SegmentSink::deliver_range(std::span<const message::EncodedMessage> message
             return false;
         }
         // sentAt is rendered per attempt: Segment corrects timestamp by receivedAt - sentAt.
-        const std::string body = batch::render_body(messages, core::format_iso8601_millis(m_clock()));
-        const std::string payload = m_settings.gzip ? gzip(body) : std::string();
-        const std::string_view wire = m_settings.gzip ? std::string_view(payload) : std::string_view(body);
+        batch::render_body(messages, core::format_iso8601_millis(m_clock()), m_body);
+        if (m_settings.gzip) m_gzip.compress(m_body, m_payload);
+        const std::string_view wire = m_settings.gzip ? std::string_view(m_payload) : std::string_view(m_body);
         const HttpResponse response = m_transport->post({wire, m_settings.gzip, retry});
         ++report.requests;
         report.bytes_sent += wire.size();

@@ -4,6 +4,7 @@
 // or Retry-After, shared pacing, and a 400 answered by halving the batch
 // until the refused message is isolated, so every good message still goes.
 
+#include "sink/segment/gzip.hpp"
 #include "sink/segment/rate_limiter.hpp"
 #include "sink/segment/retry_policy.hpp"
 #include "sink/segment/transport.hpp"
@@ -41,6 +42,9 @@ private:
     SegmentSinkSettings m_settings;
     Clock m_clock;
     std::mt19937_64 m_rng;
+    GzipCompressor m_gzip;
+    std::string m_body;     // reused from request to request: bodies are up to 500 KB
+    std::string m_payload;
 };
 
 // Everything needed to reach Segment (or a Segment-compatible collector).
