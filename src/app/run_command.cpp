@@ -196,6 +196,10 @@ private:
         }
     }
 
+    checkpoint::StoreOptions store_options(checkpoint::Access access) const {
+        return {access, config::resolve_checkpoint_password(m_config), m_config.database_connect_timeout};
+    }
+
     std::string location() const {
         return m_config.checkpoint.empty() ? checkpoint::default_checkpoint_location() : m_config.checkpoint;
     }
@@ -208,11 +212,12 @@ private:
             // A dry run may preview change detection from the state, read-only.
             if (m_options.dry_run && !targeted && m_checkpoint.changed_only) {
                 m_store = checkpoint::open_checkpoint_store(location(), m_shard, m_config.job_name,
-                                                            checkpoint::Access::ReadOnly);
+                                                            store_options(checkpoint::Access::ReadOnly));
             }
             return;
         }
-        m_store = checkpoint::open_checkpoint_store(location(), m_shard, m_config.job_name);
+        m_store = checkpoint::open_checkpoint_store(location(), m_shard, m_config.job_name,
+                                                    store_options(checkpoint::Access::ReadWrite));
         std::optional<Checkpoint> previous = m_store->load();
         check_ownership(previous);
         if (previous && previous->state == Checkpoint::State::Running && !m_options.restart) {

@@ -40,7 +40,9 @@ std::string identity_text(const config::Config& c) {
 void check_checkpoint(Findings& f, const config::Config& c, const source::Shard& shard) {
     const std::string location = c.checkpoint.empty() ? checkpoint::default_checkpoint_location() : c.checkpoint;
     try {
-        auto store = checkpoint::open_checkpoint_store(location, shard, c.job_name, checkpoint::Access::ReadOnly);
+        auto store = checkpoint::open_checkpoint_store(
+            location, shard, c.job_name,
+            {checkpoint::Access::ReadOnly, config::resolve_checkpoint_password(c), c.database_connect_timeout});
         const auto cp = store->load();
         if (!cp) {
             f.ok("checkpoint", store->describe() + ": none yet; a run starts a new snapshot");

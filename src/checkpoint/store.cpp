@@ -1,6 +1,8 @@
 #include "checkpoint/store.hpp"
 
 #include "checkpoint/file_store.hpp"
+#include "checkpoint/sql_store.hpp"
+#include "config/database_url.hpp"
 #include "core/error.hpp"
 
 #include <unistd.h>
@@ -28,20 +30,27 @@ std::string default_checkpoint_location() {
     return "snapshot-sync-checkpoint.json";
 }
 
-std::string compiled_checkpoint_stores() { return "file"; }
+std::string compiled_checkpoint_stores() {
+    std::string stores = "file sqlite";
+#ifdef SNAPSHOT_SYNC_WITH_POSTGRESQL
+    stores += " postgresql";
+#endif
+#ifdef SNAPSHOT_SYNC_WITH_MYSQL
+    stores += " mysql";
+#endif
+    return stores;
+}
 
 std::unique_ptr<CheckpointStore> open_checkpoint_store(const std::string& location, const source::Shard& shard,
-                                                       const std::string&, Access access) {
+                                                       const std::string& job, const StoreOptions& options) {
+    if (location.starts_with("sqlite:") || location.find("://") != std::string::npos) {
+        const auto url = config::DatabaseUrl::parse(location, "checkpoint.location");
+        return open_sql_store(url, shard, job, {options.access, options.password, options.connect_timeout_seconds});
+    }
     std::string path = location;
     if (path.starts_with("file:")) path = path.substr(5);
-    const auto colon = path.find("://");
-    if (colon != std::string::npos || path.starts_with("sqlite:")) {
-        throw core::UsageError(fmt::format("checkpoint.location: '{}' stores are not available in this build; "
-                                           "give a file path",
-                                           path.substr(0, path.find(':'))));
-    }
     if (path.empty()) throw core::UsageError("checkpoint.location: empty path");
-    return open_file_store(shard_file_path(path, shard), access);
+    return open_file_store(shard_file_path(path, shard), options.access);
 }
 
 }  // namespace ss::checkpoint

@@ -35,6 +35,12 @@ public:
 
 enum class Access { ReadWrite, ReadOnly };
 
+struct StoreOptions {
+    Access access = Access::ReadWrite;
+    std::optional<std::string> password;  // for a database store: checkpoint.password_file
+    double connect_timeout_seconds = 10.0;
+};
+
 class CheckpointStore {
 public:
     virtual ~CheckpointStore() = default;
@@ -61,11 +67,12 @@ public:
 // $XDG_STATE_HOME or ~/.local/state/snapshot-sync.
 std::string default_checkpoint_location();
 
-// Opens the store at `location` for one job and shard. ReadWrite also
-// locks it, so two runs of one job and shard never share it; ReadOnly (a
-// dry run's change preview) neither locks nor writes.
+// Opens the store at `location` (a path, or a sqlite:, postgresql:// or
+// mysql:// URL) for one job and shard. ReadWrite also locks it, so two runs
+// of one job and shard never share it; ReadOnly (a dry run's change
+// preview, validate) neither locks nor writes.
 std::unique_ptr<CheckpointStore> open_checkpoint_store(const std::string& location, const source::Shard& shard,
-                                                       const std::string& job, Access access = Access::ReadWrite);
+                                                       const std::string& job, const StoreOptions& options = {});
 
 // Store backends compiled in, for --version: "file sqlite postgresql mysql".
 std::string compiled_checkpoint_stores();

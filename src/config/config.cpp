@@ -187,6 +187,7 @@ const std::vector<KeySpec>& key_table() {
                               {{"auto", BillingMode::Auto}, {"on", BillingMode::On}, {"off", BillingMode::Off}}),
         prices_key(),
         string_key("checkpoint.location", "SNAPSHOT_SYNC_CHECKPOINT", &Config::checkpoint),
+        string_key("checkpoint.password_file", "SNAPSHOT_SYNC_CHECKPOINT_PASSWORD_FILE", &Config::checkpoint_password_file),
         bool_key("run.changed_only", "", &Config::changed_only),
         int_key("run.full_every_days", "", &Config::full_every_days, 0, 3650),
         string_key("metrics.textfile", "", &Config::metrics_textfile),
@@ -395,6 +396,9 @@ void validate(const LoadedConfig& loaded) {
     };
     DatabaseUrl::parse(c.database_url, origin_of("database.url"));
     check_http_url(c.segment_host, origin_of("segment.host"), false);
+    if (c.checkpoint.starts_with("sqlite:") || c.checkpoint.find("://") != std::string::npos) {
+        DatabaseUrl::parse(c.checkpoint, origin_of("checkpoint.location"));
+    }
     if (!c.pushgateway.empty()) check_http_url(c.pushgateway, origin_of("metrics.pushgateway"), true);
     if (c.identity == IdentityMode::Anonymous && c.anonymous_id.empty()) {
         throw core::UsageError(fmt::format("{}: identity.mode = \"anonymous\" needs identity.anonymous_id",
@@ -426,13 +430,21 @@ std::optional<std::string> resolve_database_password(const Config& config) {
     return password;
 }
 
+std::optional<std::string> resolve_checkpoint_password(const Config& config) {
+    if (config.checkpoint_password_file.empty()) return std::nullopt;
+    std::string password = read_secret_file(config.checkpoint_password_file, "checkpoint.password_file");
+    core::register_secret(password);
+    return password;
+}
+
 std::vector<std::string> describe(const LoadedConfig& loaded) {
     std::vector<std::string> lines;
     for (const auto& spec : key_table()) {
         const std::string name(spec.name);
         std::string value = spec.show(loaded.config);
         if (spec.secret && !value.empty()) value = std::string(core::k_redacted);
-        if (name == "database.url") value = DatabaseUrl::parse(value, name).redacted();
+        const bool url = value.starts_with("sqlite:") || value.find("://") != std::string::npos;
+        if (name == "database.url" || (name == "checkpoint.location" && url)) value = DatabaseUrl::parse(value, name).redacted();
         auto it = loaded.origins.find(name);
         lines.push_back(fmt::format("{} = {}  ({})", name, value, it == loaded.origins.end() ? "default" : origin_label(it->second)));
     }

@@ -57,6 +57,7 @@ struct Config {
 
     // [checkpoint]
     std::string checkpoint;  // empty: derived at run time (see default_checkpoint_location)
+    std::string checkpoint_password_file;  // for a database store
 
     // [run]
     bool changed_only = false;
@@ -107,6 +108,9 @@ std::string resolve_write_key(const Config& config);
 // Reads database.password_file when set (trailing newline dropped) and
 // registers it as a secret; nullopt when unset.
 std::optional<std::string> resolve_database_password(const Config& config);
+
+// The same for checkpoint.password_file (a database state store).
+std::optional<std::string> resolve_checkpoint_password(const Config& config);
 
 // `snapshot-sync config`: every key, its value (secrets redacted) and origin.
 std::vector<std::string> describe(const LoadedConfig& loaded);

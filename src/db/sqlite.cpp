@@ -98,7 +98,9 @@ SqliteStatement& SqliteStatement::bind_text(int index, std::string_view value) {
 }
 
 SqliteStatement& SqliteStatement::bind_blob(int index, std::string_view value) {
-    check_bind(sqlite3_bind_blob(m_stmt, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT),
+    // An empty view has no data pointer, which sqlite3_bind_blob would bind as NULL.
+    check_bind(value.empty() ? sqlite3_bind_zeroblob(m_stmt, index, 0)
+                             : sqlite3_bind_blob(m_stmt, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT),
                "a blob");
     return *this;
 }
