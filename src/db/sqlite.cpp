@@ -12,13 +12,28 @@ void SqliteDb::Closer::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 
 SqliteDb::SqliteDb(const std::string& path, Mode mode, std::string label) : m_label(std::move(label)) {
     int flags = SQLITE_OPEN_NOMUTEX;
+    std::string target = path;
     switch (mode) {
         case Mode::ReadOnly: flags |= SQLITE_OPEN_READONLY; break;
+        case Mode::Immutable: {
+            flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+            target = "file:";
+            for (char c : path) {
+                // A URI path: percent-encode what would end or confuse it.
+                if (c == '%' || c == '?' || c == '#') {
+                    target += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+                } else {
+                    target += c;
+                }
+            }
+            target += "?immutable=1";
+            break;
+        }
         case Mode::ReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
         case Mode::Create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
     }
     sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    const int rc = sqlite3_open_v2(target.c_str(), &raw, flags, nullptr);
     m_db.reset(raw);
     if (rc != SQLITE_OK) {
         const std::string reason = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);

@@ -60,7 +60,10 @@ private:
 
 class SqliteDb {
 public:
-    enum class Mode { ReadOnly, ReadWrite, Create };
+    // Immutable: read-only, and SQLite is told no one writes the file
+    // meanwhile, so it needs no -shm file (a WAL database whose app is stopped,
+    // in a directory the reader cannot write).
+    enum class Mode { ReadOnly, Immutable, ReadWrite, Create };
 
     // `label` names the database in errors, e.g. "sqlite:demo.db".
     SqliteDb(const std::string& path, Mode mode, std::string label);

@@ -4,6 +4,10 @@
 #include "harness.hpp"
 #include "support/reference_model.hpp"
 
+#include <unistd.h>
+
+#include <filesystem>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -107,6 +111,34 @@ TEST(DryRun, IdentityModes) {
         EXPECT_EQ(m.at("anonymousId"), "fizzy-snapshots");
         EXPECT_FALSE(m.contains("userId"));
     }
+}
+
+}  // namespace
+}  // namespace ss::test
+
+namespace ss::test {
+namespace {
+
+// Fizzy stopped: its WAL database has no -shm file, and the job, another
+// user, may not create one in the directory. It reads the file as immutable.
+TEST(DryRun, AStoppedWalDatabaseInADirectoryTheJobCannotWriteIsReadAsImmutable) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root, to run the job as another user";
+    Scenario s(60);
+    const auto expected = s.dry_run().out;
+    const auto dir = std::filesystem::path(s.db_path()).parent_path();
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                                          std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                                          std::filesystem::perms::others_exec);
+    // As a stopped app leaves it (the root dry run above left an empty WAL and its index).
+    std::filesystem::remove(s.db_path() + "-wal");
+    std::filesystem::remove(s.db_path() + "-shm");
+    ProcessOptions options;
+    options.args = {"/usr/sbin/runuser", "-u", "nobody", "--", snapshot_sync_binary(), "run", "--dry-run", "--as-of", k_now};
+    options.env = {{"SNAPSHOT_SYNC_DATABASE_URL", "sqlite:" + s.db_path()}, {"SNAPSHOT_SYNC_LOG_FORMAT", "text"}};
+    const auto r = run_process(options);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("reading it as immutable"));
+    EXPECT_EQ(r.out, expected);
 }
 
 }  // namespace

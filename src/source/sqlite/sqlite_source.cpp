@@ -7,6 +7,8 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -107,6 +109,20 @@ protected:
 private:
     void open() {
         m_db = std::make_unique<db::SqliteDb>(m_url.path, db::SqliteDb::Mode::ReadOnly, m_url.redacted());
+        try {
+            m_db->exec("SELECT count(*) FROM sqlite_schema");
+        } catch (const core::Error& e) {
+            // A WAL database whose app is stopped has no -shm file, and a
+            // reader that may not write the directory cannot create one.
+            // With no -wal file either, nobody is writing: read it as immutable.
+            if (std::string_view(e.what()).find("readonly") == std::string_view::npos ||
+                std::filesystem::exists(m_url.path + "-wal")) {
+                throw;
+            }
+            spdlog::warn("{}: cannot create the WAL index beside a stopped database; reading it as immutable",
+                         m_url.redacted());
+            m_db = std::make_unique<db::SqliteDb>(m_url.path, db::SqliteDb::Mode::Immutable, m_url.redacted());
+        }
         if (sqlite3_create_function_v2(m_db->native(), "snapshot_shard", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
                                        nullptr, &snapshot_shard_function, nullptr, nullptr, nullptr) != SQLITE_OK) {
             m_db->fail("cannot register snapshot_shard()");
