@@ -13,6 +13,7 @@
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -87,6 +88,8 @@ sql::ConnectOptionsMap connect_options(const config::DatabaseUrl& url, const Con
     map["OPT_RECONNECT"] = false;
     map["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
     map["CLIENT_MULTI_STATEMENTS"] = false;
+    map["OPT_CONNECT_ATTR_ADD"] =
+        std::map<sql::SQLString, sql::SQLString>{{"program_name", sql::SQLString(options.application_name)}};
     return map;
 }
 

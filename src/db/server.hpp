@@ -13,8 +13,8 @@ struct ConnectOptions {
     // password need be in neither the environment nor argv.
     std::optional<std::string> password;
     double connect_timeout_seconds = 10.0;
-    // Shown in pg_stat_activity / the process list, so a DBA can tell the
-    // job's sessions from the application's.
+    // Shown in pg_stat_activity (MySQL: the program_name connection
+    // attribute), so a DBA can tell the job's sessions from the application's.
     std::string application_name = "snapshot-sync";
 };
 
