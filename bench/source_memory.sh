@@ -9,6 +9,7 @@
 #   SNAPSHOT_SYNC_BIN                 the binary (default build-db/snapshot-sync, then build/snapshot-sync)
 #   SNAPSHOT_SYNC_TEST_POSTGRESQL_URL / SNAPSHOT_SYNC_TEST_MYSQL_URL
 #                                     the servers (eval "$(scripts/services.sh env)")
+#   SNAPSHOT_SYNC_BENCH_DATABASES     which of "sqlite postgresql mysql" (default all three)
 # Each size gets fresh databases ss_bench_<N>, dropped at the end.
 set -euo pipefail
 
@@ -55,7 +56,7 @@ rows=()
 for n in "${SIZES[@]}"; do
   db=ss_bench_$n
   create_dbs "$db"
-  for kind in sqlite postgresql mysql; do
+  for kind in ${SNAPSHOT_SYNC_BENCH_DATABASES:-sqlite postgresql mysql}; do
     case $kind in
       sqlite) url="sqlite:$WORK/$db.sqlite3" ;;
       postgresql) url=$(with_db "$PG_URL" "$db") ;;

@@ -16,6 +16,9 @@
 #                                path, so the directory itself is made world-traversable)
 #   SNAPSHOT_SYNC_PG_PORT        PostgreSQL port (default 55432)
 #   SNAPSHOT_SYNC_MYSQL_PORT     MariaDB port (default 33306)
+#   SNAPSHOT_SYNC_MYSQL_BUFFER_POOL  InnoDB buffer pool (default 1G). InnoDB reads around the OS
+#                                cache (O_DIRECT): with a pool smaller than the data, a 50k-account
+#                                snapshot is disk-bound (15 min with 256M, see bench/source_memory.sh)
 #
 # The test user app (password app_pw) owns the database appdb and may create
 # and drop databases and users of its own: the tests make a fresh database
@@ -145,7 +148,7 @@ bind-address = 127.0.0.1
 skip-name-resolve
 character-set-server = utf8mb4
 collation-server = utf8mb4_general_ci
-innodb_buffer_pool_size = 256M
+innodb_buffer_pool_size = ${SNAPSHOT_SYNC_MYSQL_BUFFER_POOL:-1G}
 innodb_flush_log_at_trx_commit = 2
 max_connections = 300
 CNF
