@@ -51,10 +51,12 @@ SELECT
         AND e.created_at >= CAST(:window_start AS DATETIME(6))
         AND e.created_at < CAST(:as_of AS DATETIME(6))
         AND u.account_id = c.id AND CAST(u.role AS BINARY) <> 'system') AS active_user_count_30d,
+    -- Exact (DECIMAL) and returned as text: a ledger past 64 bits is that
+    -- account's defect (reported as failed), never wrapped or clamped.
     CAST(COALESCE(st.bytes_stored, 0)
          + COALESCE((SELECT SUM(se.delta) FROM storage_entries AS se
                       WHERE se.account_id = c.id
-                        AND (st.last_entry_id IS NULL OR se.id > st.last_entry_id)), 0) AS SIGNED) AS storage_used_bytes,
+                        AND (st.last_entry_id IS NULL OR se.id > st.last_entry_id)), 0) AS CHAR) AS storage_used_bytes,
     (SELECT COUNT(*) FROM webhooks AS w WHERE w.account_id = c.id AND w.active = 1) AS webhook_count,
     EXISTS (SELECT 1 FROM account_join_codes AS j WHERE j.account_id = c.id) AS has_join_code,
     (SELECT en.auto_postpone_period FROM entropies AS en

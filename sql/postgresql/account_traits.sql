@@ -46,10 +46,12 @@ SELECT
       WHERE e.account_id = c.id
         AND e.created_at >= $4::timestamp AND e.created_at < $5::timestamp
         AND u.account_id = c.id AND u.role <> 'system') AS active_user_count_30d,
-    (coalesce(st.bytes_stored, 0)
+    -- Exact (numeric) and returned as text: a ledger past 64 bits is that
+    -- account's defect (reported as failed), not an error that stops the run.
+    (coalesce(st.bytes_stored, 0)::numeric
       + coalesce((SELECT sum(se.delta) FROM storage_entries AS se
                    WHERE se.account_id = c.id
-                     AND (st.last_entry_id IS NULL OR se.id > st.last_entry_id)), 0))::bigint AS storage_used_bytes,
+                     AND (st.last_entry_id IS NULL OR se.id > st.last_entry_id)), 0))::text AS storage_used_bytes,
     (SELECT count(*) FROM webhooks AS w WHERE w.account_id = c.id AND w.active) AS webhook_count,
     EXISTS (SELECT 1 FROM account_join_codes AS j WHERE j.account_id = c.id) AS has_join_code,
     (SELECT en.auto_postpone_period FROM entropies AS en

@@ -10,6 +10,7 @@
 #include "support/edge_cases.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include <gmock/gmock.h>
@@ -206,6 +207,50 @@ TEST_P(OnServer, StringsThatDifferOnlyInCaseOrTrailingSpacesAreComparedAsBytesLi
     const Json& third = messages.at(id(3).to_base36());
     EXPECT_EQ(third["traits"]["storage_used_bytes"], 0);    // owner_type 'account' is not 'Account'
     EXPECT_TRUE(third["traits"]["entropy_period_days"].is_null());  // nor is 'ACCOUNT'
+}
+
+// A storage ledger past 64 bits is that account's failure (as SQLite's
+// snapshot_sum() makes it), never a query error that stops the run, nor a
+// wrapped or clamped number.
+TEST_P(OnServer, ALedgerPast64BitsFailsThatAccountAndTheRunGoesOn) {
+    using demo::DateTime;
+    ScratchDatabase database(GetParam());
+    const core::Instant as_of = *core::parse_iso8601(k_now);
+    const DateTime created{as_of - std::chrono::days{100}, 0};
+    auto id = [](int n) {
+        core::Uuid::Bytes b{};
+        b[0] = 0x01;
+        b[1] = static_cast<std::uint8_t>(n);
+        b[6] = 0x70;
+        b[8] = 0x80;
+        return core::Uuid{b};
+    };
+    {
+        auto writer = demo::open_demo_writer(database.url());
+        writer->create_schema(false);
+        writer->begin_table("accounts", {"id", "cards_count", "created_at", "external_account_id", "name", "updated_at"});
+        for (int a = 1; a <= 2; ++a) writer->add_row({id(a), std::int64_t{0}, created, std::int64_t{a}, "Big", created});
+        writer->end_table();
+        writer->begin_table("storage_totals", {"id", "bytes_stored", "created_at", "last_entry_id", "owner_id",
+                                               "owner_type", "updated_at"});
+        writer->add_row({id(10), std::numeric_limits<std::int64_t>::max(), created, nullptr, id(1), "Account", created});
+        writer->add_row({id(11), std::numeric_limits<std::int64_t>::max() - 5, created, nullptr, id(2), "Account", created});
+        writer->end_table();
+        writer->begin_table("storage_entries", {"id", "account_id", "blob_id", "board_id", "created_at", "delta",
+                                                "operation", "recordable_id", "recordable_type", "request_id", "user_id"});
+        writer->add_row({id(20), id(1), nullptr, nullptr, created, std::int64_t{10}, "attach", nullptr, nullptr, nullptr,
+                         nullptr});
+        writer->add_row({id(21), id(2), nullptr, nullptr, created, std::int64_t{5}, "attach", nullptr, nullptr, nullptr,
+                         nullptr});
+        writer->end_table();
+        writer->finish();
+    }
+    const auto r = dry_run(database.url(), {"--as-of", k_now});
+    EXPECT_EQ(r.exit_code, 3) << r.err;  // completed, some accounts failed
+    const auto messages = messages_by_group(r.out);
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_EQ(messages.at(id(2).to_base36())["traits"]["storage_used_bytes"], std::numeric_limits<std::int64_t>::max());
+    EXPECT_THAT(r.err, HasSubstr("storage_used_bytes is not a 64-bit integer"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, OnServer, ::testing::Values(Server::Postgresql, Server::Mysql),

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "db/postgresql.hpp"
 #include "source/embedded_sql.hpp"
+#include "source/ledger_total.hpp"
 #include "source/missing_columns.hpp"
 #include "source/registry.hpp"
 
@@ -97,7 +98,7 @@ private:
         out.user_count = row.integer(4);
         out.board_count = row.integer(5);
         out.active_user_count_30d = row.integer(6);
-        out.storage_used_bytes = row.integer(7);
+        out.storage_used_bytes = ledger_total(row.text(7), out.defect);
         out.webhook_count = row.integer(8);
         out.has_join_code = row.boolean(9);
         out.entropy_period_seconds = row.optional_integer(10);
