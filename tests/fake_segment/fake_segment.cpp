@@ -11,13 +11,16 @@
 // --log: one line per message of every batch answered 2xx, the message as
 //   received plus "_request" (the request number).
 // --requests-log: one line per request: number, arrival time (t_ms), answer, message count,
-//   body bytes, gzip, X-Retry-Count, sentAt, auth, limit violations.
+//   body bytes, gzip, X-Retry-Count, sentAt, auth, limit violations; "answer"
+//   is the status sent, or -1 (reset), -2 (rst), -3 (eof).
 // --script: comma-separated actions for consecutive requests, each optionally
 //   repeated with xN, then plain 200s:
 //     503, 429, 400 ...      answer that status
 //     429:ra=2               ... with Retry-After: 2
 //     503:ra-date=2          ... with Retry-After as an HTTP date 2 s ahead
 //     reset                  drop the connection in the middle of the answer
+//     rst                    reset the connection (TCP RST) before any byte of an answer
+//     eof                    close the connection (FIN) before any byte of an answer
 //     slow=2000              answer 200 after 2000 ms
 //     hang=30                answer 200 after 30 s (longer than a client timeout)
 //     garbage                answer 200 with a body that is not JSON
@@ -26,16 +29,26 @@
 //   as Segment answers a body it cannot take.
 // --count-only: count messages without logging them (benchmarks);
 //   GET /stats answers {"requests":..,"messages":..,"bytes":..}.
+// --tls-cert/--tls-key: serve HTTPS with this certificate (tests of TLS
+//   verification use a self-signed one).
 // It exits by itself after --max-lifetime seconds (default 900).
 
 #include <httplib.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
+#include <memory>
 #include <iostream>
 #include <mutex>
 #include <set>
@@ -50,7 +63,7 @@ namespace {
 using Json = nlohmann::json;
 
 struct Action {
-    enum class Kind { Status, Reset, Slow, Hang, Garbage } kind = Kind::Status;
+    enum class Kind { Status, Reset, ResetEarly, CloseEarly, Slow, Hang, Garbage } kind = Kind::Status;
     int status = 200;
     std::string retry_after;  // seconds, or "date:N"
     int millis = 0;
@@ -73,6 +86,10 @@ std::vector<Action> parse_script(const std::string& spec) {
         Action a;
         if (item == "reset") {
             a.kind = Action::Kind::Reset;
+        } else if (item == "rst") {
+            a.kind = Action::Kind::ResetEarly;
+        } else if (item == "eof") {
+            a.kind = Action::Kind::CloseEarly;
         } else if (item == "garbage") {
             a.kind = Action::Kind::Garbage;
         } else if (item.rfind("slow=", 0) == 0) {
@@ -118,6 +135,39 @@ std::string basic_user(const std::string& header) {
     }
     const auto colon = out.find(':');
     return colon == std::string::npos ? std::string{} : out.substr(0, colon);
+}
+
+// cpp-httplib hands a handler no socket, so the connection from
+// 127.0.0.1:remote_port is found among this process's descriptors. `rst`
+// closes it with SO_LINGER 0 (the client gets a TCP RST); `eof` shuts it
+// down (a FIN). Either way /dev/null takes the descriptor's number, so the
+// server's own writes and close later land on /dev/null, not on a socket
+// that reused the number.
+void end_connection_early(int remote_port, bool reset) {
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+        int fd = -1;
+        try {
+            fd = std::stoi(entry.path().filename().string());
+        } catch (const std::exception&) {
+            continue;
+        }
+        sockaddr_in peer{};
+        socklen_t size = sizeof peer;
+        if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &size) != 0 || peer.sin_family != AF_INET ||
+            ntohs(peer.sin_port) != remote_port) {
+            continue;
+        }
+        if (reset) {
+            const linger hard{1, 0};
+            ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+        } else {
+            ::shutdown(fd, SHUT_RDWR);
+        }
+        const int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+        ::dup2(null_fd, fd);
+        ::close(null_fd);
+        return;
+    }
 }
 
 struct State {
@@ -227,6 +277,8 @@ void handle_batch(State& state, const httplib::Request& req, httplib::Response& 
                 break;
             case Action::Kind::Garbage: answer = "<html>not json at all"; break;
             case Action::Kind::Reset: status = -1; break;
+            case Action::Kind::ResetEarly: status = -2; break;
+            case Action::Kind::CloseEarly: status = -3; break;
         }
     }
     record["answer"] = status;
@@ -242,6 +294,10 @@ void handle_batch(State& state, const httplib::Request& req, httplib::Response& 
             }
             state.log << std::flush;
         }
+    }
+    if (status == -2 || status == -3) {
+        end_connection_early(req.remote_port, status == -2);
+        return;
     }
     if (status == -1) {
         // Promise a body, then abandon the connection: the client sees it break.
@@ -259,6 +315,8 @@ int main(int argc, char** argv) {
     State state;
     int port = 0;
     int max_lifetime = 900;
+    std::string tls_cert;
+    std::string tls_key;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         auto value = [&]() -> std::string {
@@ -276,13 +334,24 @@ int main(int argc, char** argv) {
         else if (arg == "--poison") state.poison.insert(value());
         else if (arg == "--count-only") state.count_only = true;
         else if (arg == "--max-lifetime") max_lifetime = std::stoi(value());
+        else if (arg == "--tls-cert") tls_cert = value();
+        else if (arg == "--tls-key") tls_key = value();
         else {
             std::cerr << "fake-segment: unknown option " << arg << "\n";
             return 2;
         }
     }
 
-    httplib::Server server;
+    std::unique_ptr<httplib::Server> https;
+    if (!tls_cert.empty()) {
+        https = std::make_unique<httplib::SSLServer>(tls_cert.c_str(), tls_key.c_str());
+        if (!https->is_valid()) {
+            std::cerr << "fake-segment: cannot use the certificate " << tls_cert << "\n";
+            return 1;
+        }
+    }
+    httplib::Server plain;
+    httplib::Server& server = https ? *https : plain;
     server.set_payload_max_length(64 * 1024 * 1024);
     server.set_read_timeout(30, 0);
     server.Post("/v1/batch", [&](const httplib::Request& req, httplib::Response& res) { handle_batch(state, req, res); });
