@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <memory>
@@ -293,6 +294,11 @@ void apply_table(LoadedConfig& loaded, const std::string& file, const toml::tabl
 }
 
 void load_file(LoadedConfig& loaded, const std::string& file) {
+    // A directory opens as an empty stream and would parse as an empty file: every key at its default.
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec)) {
+        throw core::UsageError(fmt::format("{}: cannot read config file: it is a directory", file));
+    }
     std::ifstream probe(file);
     if (!probe) throw core::UsageError(fmt::format("{}: cannot read config file", file));
     try {

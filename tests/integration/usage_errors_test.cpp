@@ -114,6 +114,17 @@ TEST_F(UsageErrors, MalformedFiles) {
                  "missing.toml: cannot read config file");
 }
 
+// Regression: a directory given as the config file was read as an empty
+// file, so the run went on with every key at its default.
+TEST_F(UsageErrors, AConfigPathThatIsADirectoryIsRefusedNotReadAsEmpty) {
+    std::filesystem::create_directories(dir.file("conf.d"));
+    for (const std::string command : {"run", "config", "validate"}) {
+        const auto r = run_snapshot_sync({command, "--config", dir.file("conf.d")},
+                                         {{"SEGMENT_WRITE_KEY", k_write_key}, {"SNAPSHOT_SYNC_LOG_FORMAT", "text"}});
+        expect_usage(r, dir.file("conf.d") + ": cannot read config file: it is a directory");
+    }
+}
+
 TEST_F(UsageErrors, EnvironmentVariables) {
     const auto with = [&](std::map<std::string, std::string> env) {
         env["SEGMENT_WRITE_KEY"] = k_write_key;
