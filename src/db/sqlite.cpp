@@ -165,6 +165,8 @@ void SqliteStatement::reset() {
 
 bool SqliteStatement::is_null(int column) const { return sqlite3_column_type(m_stmt, column) == SQLITE_NULL; }
 
+bool SqliteStatement::is_integer(int column) const { return sqlite3_column_type(m_stmt, column) == SQLITE_INTEGER; }
+
 std::int64_t SqliteStatement::column_int(int column) const { return sqlite3_column_int64(m_stmt, column); }
 
 std::string SqliteStatement::column_bytes(int column) const {

@@ -42,6 +42,8 @@ public:
     void reset();
 
     bool is_null(int column) const;
+    // SQLite keeps any type in any column: true only for a stored integer.
+    bool is_integer(int column) const;
     std::int64_t column_int(int column) const;
     // Text or blob columns as bytes (no UTF-8 check).
     std::string column_bytes(int column) const;

@@ -38,6 +38,19 @@ std::optional<core::Uuid> optional_id(const db::SqliteStatement& row, int column
     return id;
 }
 
+// SQLite keeps whatever it is given: an integer column may hold text or a
+// real, which sqlite3_column_int64 would read as 0 or truncate. Such a
+// value is a defect of that account (reported as failed), never a number.
+std::optional<std::int64_t> integer_column(const db::SqliteStatement& row, int column,
+                                           std::optional<std::string>& defect, std::string_view what) {
+    if (row.is_null(column)) return std::nullopt;
+    if (!row.is_integer(column)) {
+        if (!defect) defect = fmt::format("{} is not a 64-bit integer: '{}'", what, row.column_bytes(column).substr(0, 40));
+        return std::nullopt;
+    }
+    return row.column_int(column);
+}
+
 class SqliteSource final : public AccountSource {
 public:
     SqliteSource(config::DatabaseUrl url) : m_url(std::move(url)) { open(); }
@@ -158,14 +171,14 @@ private:
         out.id = core::Uuid::from_bytes(row.column_bytes(0)).value_or(core::Uuid{});
         out.name = row.column_optional_bytes(1);
         out.created_at = row.column_optional_bytes(2);
-        out.cards_count = row.column_optional_int(3);
+        out.cards_count = integer_column(row, 3, out.defect, "accounts.cards_count");
         out.user_count = row.column_int(4);
         out.board_count = row.column_int(5);
         out.active_user_count_30d = row.column_int(6);
-        out.storage_used_bytes = row.column_int(7);
+        out.storage_used_bytes = integer_column(row, 7, out.defect, "storage_used_bytes").value_or(0);
         out.webhook_count = row.column_int(8);
         out.has_join_code = row.column_int(9) != 0;
-        out.entropy_period_seconds = row.column_optional_int(10);
+        out.entropy_period_seconds = integer_column(row, 10, out.defect, "entropies.auto_postpone_period");
         out.system_user_id = optional_id(row, 11, out.defect, "system user id");
         out.owner_user_id = optional_id(row, 12, out.defect, "owner user id");
         return out;
