@@ -40,10 +40,15 @@ SELECT
       WHERE e.account_id = c.id
         AND e.created_at >= :window_start AND e.created_at < :as_of
         AND u.account_id = c.id AND u.role <> 'system') AS active_user_count_30d,
-    coalesce(st.bytes_stored, 0)
-      + coalesce((SELECT sum(se.delta) FROM storage_entries AS se
+    -- snapshot_sum() is registered by the job: an exact sum, or a real when the
+    -- ledger overflows 64 bits or holds a value that is not an integer (that
+    -- account is then reported as failed, and the query goes on).
+    coalesce((SELECT snapshot_sum(ledger.bytes) FROM (
+                  SELECT st.bytes_stored AS bytes
+                  UNION ALL
+                  SELECT se.delta FROM storage_entries AS se
                    WHERE se.account_id = c.id
-                     AND (st.last_entry_id IS NULL OR se.id > st.last_entry_id)), 0) AS storage_used_bytes,
+                     AND (st.last_entry_id IS NULL OR se.id > st.last_entry_id)) AS ledger), 0) AS storage_used_bytes,
     (SELECT count(*) FROM webhooks AS w WHERE w.account_id = c.id AND w.active = 1) AS webhook_count,
     EXISTS (SELECT 1 FROM account_join_codes AS j WHERE j.account_id = c.id) AS has_join_code,
     (SELECT en.auto_postpone_period FROM entropies AS en

@@ -196,5 +196,38 @@ TEST_F(OddData, AnIntegerColumnHoldingTextOrARealFailsThatAccountInsteadOfReadin
     EXPECT_EQ(Json::parse(read_text(dir.file("report.json")))["accounts"]["failed"], 3);
 }
 
+// Regression: SQLite's sum() failed the whole query ("integer overflow") on
+// one ledger past 64 bits, which stopped the run for every account (exit 5,
+// and the same again on every rerun).
+TEST_F(OddData, ALedgerPast64BitsFailsThatAccountNotTheRun) {
+    OddDatabase db(db_path);
+    const auto first = db.account(1, "First");
+    db.basics(1, first);
+    const auto deltas = db.account(2, "Overflowing Deltas");
+    db.basics(2, deltas);
+    db.entry(2, 0, deltas, std::int64_t{1} << 62);
+    db.entry(2, 1, deltas, std::int64_t{1} << 62);
+    const auto total = db.account(3, "Overflowing Total");
+    db.basics(3, total);
+    db.total(3, 0, total, std::numeric_limits<std::int64_t>::max(), nullptr, k_created);
+    db.entry(3, 0, total, std::int64_t{1});
+    const auto text_total = db.account(4, "Text Total");
+    db.basics(4, text_total);
+    db.total(4, 0, text_total, std::string("lots"), nullptr, k_created);
+    const auto last = db.account(5, "Last");
+    db.basics(5, last);
+    db.entry(5, 0, last, std::int64_t{40});
+    const auto r = dry_run();
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    const auto lines = parse_lines(r.out);
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_EQ(lines[0]["groupId"], first.to_base36());
+    EXPECT_EQ(lines[1]["groupId"], last.to_base36());
+    EXPECT_EQ(lines[1]["traits"]["storage_used_bytes"], 40);
+    for (const auto& bad : {deltas, total, text_total}) {
+        EXPECT_THAT(r.err, HasSubstr("failed account " + bad.to_base36() + ": storage_used_bytes is not a 64-bit integer"));
+    }
+}
+
 }  // namespace
 }  // namespace ss::test

@@ -29,6 +29,45 @@ void snapshot_shard_function(sqlite3_context* context, int, sqlite3_value** args
     sqlite3_result_int64(context, shard_of_bytes(raw, static_cast<std::uint32_t>(count)));
 }
 
+// snapshot_sum(x): sum() for the storage ledger, which must not fail the
+// query: SQLite's sum() raises "integer overflow" past 64 bits, and one
+// damaged ledger would then stop the run for every account. The result is
+// the exact integer sum, or a real when it is not one (an overflow, or a
+// value that is not an integer), which read_row reports as that account's
+// defect. NULLs are skipped, like sum(); no values give NULL.
+struct LedgerSum {
+    std::int64_t exact;
+    double approximate;
+    bool inexact;
+    bool any;
+};
+
+void snapshot_sum_step(sqlite3_context* context, int, sqlite3_value** args) {
+    auto* sum = static_cast<LedgerSum*>(sqlite3_aggregate_context(context, sizeof(LedgerSum)));  // zeroed
+    if (sum == nullptr) {
+        sqlite3_result_error_nomem(context);
+        return;
+    }
+    const int type = sqlite3_value_type(args[0]);
+    if (type == SQLITE_NULL) return;
+    sum->any = true;
+    sum->approximate += sqlite3_value_double(args[0]);
+    if (type != SQLITE_INTEGER || __builtin_add_overflow(sum->exact, sqlite3_value_int64(args[0]), &sum->exact)) {
+        sum->inexact = true;
+    }
+}
+
+void snapshot_sum_final(sqlite3_context* context) {
+    const auto* sum = static_cast<LedgerSum*>(sqlite3_aggregate_context(context, 0));
+    if (sum == nullptr || !sum->any) {
+        sqlite3_result_null(context);
+    } else if (sum->inexact) {
+        sqlite3_result_double(context, sum->approximate);
+    } else {
+        sqlite3_result_int64(context, sum->exact);
+    }
+}
+
 std::optional<core::Uuid> optional_id(const db::SqliteStatement& row, int column, std::optional<std::string>& defect,
                                       std::string_view what) {
     auto bytes = row.column_optional_bytes(column);
@@ -139,6 +178,10 @@ private:
         if (sqlite3_create_function_v2(m_db->native(), "snapshot_shard", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
                                        nullptr, &snapshot_shard_function, nullptr, nullptr, nullptr) != SQLITE_OK) {
             m_db->fail("cannot register snapshot_shard()");
+        }
+        if (sqlite3_create_function_v2(m_db->native(), "snapshot_sum", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                                       nullptr, &snapshot_sum_step, &snapshot_sum_final, nullptr) != SQLITE_OK) {
+            m_db->fail("cannot register snapshot_sum()");
         }
         // A file that is not a database shows here, not halfway through the run.
         m_db->exec("SELECT count(*) FROM sqlite_schema");
