@@ -26,7 +26,8 @@ WITH chunk AS (
     SELECT a.id, a.name, a.created_at, a.cards_count
     FROM accounts AS a
     WHERE a.id > UNHEX(:after)
-      AND a.created_at < CAST(:created_before AS DATETIME(6))
+      -- A NULL created_at is read, and the account reported as failed, never silently left out.
+      AND (a.created_at < CAST(:created_before AS DATETIME(6)) OR a.created_at IS NULL)
       AND NOT EXISTS (SELECT 1 FROM account_cancellations AS ac WHERE ac.account_id = a.id)
       AND NOT EXISTS (SELECT 1 FROM account_imports AS ai
                       WHERE ai.account_id = a.id

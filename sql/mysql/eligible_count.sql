@@ -7,7 +7,7 @@
 --   :shard_index     INT   0-based
 SELECT COUNT(*)
 FROM accounts AS a
-WHERE a.created_at < CAST(:created_before AS DATETIME(6))
+WHERE (a.created_at < CAST(:created_before AS DATETIME(6)) OR a.created_at IS NULL)
   AND NOT EXISTS (SELECT 1 FROM account_cancellations AS ac WHERE ac.account_id = a.id)
   AND NOT EXISTS (SELECT 1 FROM account_imports AS ai
                   WHERE ai.account_id = a.id

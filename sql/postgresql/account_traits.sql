@@ -22,7 +22,8 @@ WITH chunk AS (
     SELECT a.id, a.name, a.created_at, a.cards_count
     FROM accounts AS a
     WHERE a.id > $1::uuid
-      AND a.created_at < $3::timestamp
+      -- A NULL created_at is read, and the account reported as failed, never silently left out.
+      AND (a.created_at < $3::timestamp OR a.created_at IS NULL)
       AND NOT EXISTS (SELECT 1 FROM account_cancellations AS ac WHERE ac.account_id = a.id)
       AND NOT EXISTS (SELECT 1 FROM account_imports AS ai
                       WHERE ai.account_id = a.id AND ai.status IN ('pending', 'processing', 'failed'))

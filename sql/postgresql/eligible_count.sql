@@ -7,7 +7,7 @@
 --   $3  integer    shard_index: 0-based
 SELECT count(*)
 FROM accounts AS a
-WHERE a.created_at < $1::timestamp
+WHERE (a.created_at < $1::timestamp OR a.created_at IS NULL)
   AND NOT EXISTS (SELECT 1 FROM account_cancellations AS ac WHERE ac.account_id = a.id)
   AND NOT EXISTS (SELECT 1 FROM account_imports AS ai
                   WHERE ai.account_id = a.id AND ai.status IN ('pending', 'processing', 'failed'))

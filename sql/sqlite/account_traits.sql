@@ -18,7 +18,9 @@ WITH chunk AS (
     FROM accounts AS a
     WHERE a.id > :after
       AND length(a.id) = 16  -- a malformed id names no account (the job warns about them)
-      AND a.created_at < :created_before
+      -- A NULL or unreadable created_at cannot be shown to be after as_of: the
+      -- account is read, and reported as failed, never silently left out.
+      AND (a.created_at < :created_before OR a.created_at IS NULL OR julianday(a.created_at) IS NULL)
       AND NOT EXISTS (SELECT 1 FROM account_cancellations AS ac WHERE ac.account_id = a.id)
       AND NOT EXISTS (SELECT 1 FROM account_imports AS ai
                       WHERE ai.account_id = a.id AND ai.status IN ('pending', 'processing', 'failed'))

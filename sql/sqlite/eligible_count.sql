@@ -3,7 +3,7 @@
 SELECT count(*)
 FROM accounts AS a
 WHERE length(a.id) = 16
-  AND a.created_at < :created_before
+  AND (a.created_at < :created_before OR a.created_at IS NULL OR julianday(a.created_at) IS NULL)
   AND NOT EXISTS (SELECT 1 FROM account_cancellations AS ac WHERE ac.account_id = a.id)
   AND NOT EXISTS (SELECT 1 FROM account_imports AS ai
                   WHERE ai.account_id = a.id AND ai.status IN ('pending', 'processing', 'failed'))

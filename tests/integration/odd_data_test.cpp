@@ -229,5 +229,32 @@ TEST_F(OddData, ALedgerPast64BitsFailsThatAccountNotTheRun) {
     }
 }
 
+// Regression: an account whose created_at was NULL or not a datetime at
+// all was silently left out (the SQL's created_at < as_of is not true for
+// it), though the trait mapper had a reason ready for it.
+TEST_F(OddData, AnAccountWithoutAReadableCreatedAtIsReportedNotLeftOut) {
+    OddDatabase db(db_path);
+    const auto first = db.account(1, "First");
+    db.basics(1, first);
+    const auto null_created = db.account(2, "Null Created", std::int64_t{5}, nullptr);
+    db.basics(2, null_created);
+    const auto garbage_created = db.account(3, "Garbage Created", std::int64_t{5}, std::string("last tuesday"));
+    db.basics(3, garbage_created);
+    const auto future = db.account(4, "Created After as_of", std::int64_t{5}, std::string("2027-01-01 00:00:00.000000"));
+    db.basics(4, future);
+    const auto last = db.account(5, "Last");
+    db.basics(5, last);
+    const auto r = dry_run({"--report", dir.file("report.json")});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_EQ(group_ids(parse_lines(r.out)), (std::set<std::string>{first.to_base36(), last.to_base36()}));
+    EXPECT_THAT(r.err, HasSubstr("failed account " + null_created.to_base36() + ": accounts.created_at is NULL"));
+    EXPECT_THAT(r.err, HasSubstr("failed account " + garbage_created.to_base36() +
+                                 ": accounts.created_at 'last tuesday' is not a datetime"));
+    EXPECT_THAT(r.err, Not(HasSubstr(future.to_base36())));  // a real date after as_of: simply not eligible yet
+    const auto report = Json::parse(read_text(dir.file("report.json")));
+    EXPECT_EQ(report["accounts"]["eligible"], 4);
+    EXPECT_EQ(report["accounts"]["failed"], 2);
+}
+
 }  // namespace
 }  // namespace ss::test
