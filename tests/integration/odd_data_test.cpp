@@ -68,6 +68,7 @@ using Value = std::variant<std::nullptr_t, std::int64_t, std::string, Blob, Sql>
 
 Blob id_of(const core::Uuid& id) { return Blob{std::string(id.raw())}; }
 // The first `size` bytes of an id: an id of the wrong length.
+Blob truncated(const core::Uuid& id, std::size_t size = 15) { return Blob{std::string(id.raw().substr(0, size))}; }
 
 constexpr const char* k_created = "2025-01-01 10:00:00.000000";
 constexpr const char* k_created_iso = "2025-01-01T10:00:00Z";
@@ -155,10 +156,53 @@ private:
     db::SqliteDb m_db;
 };
 
+// The traits of an account as OddDatabase::account makes it, with no other rows.
+Json plain_traits(const std::string& name, std::int64_t cards = 5) {
+    return Json{{"name", name},
+                {"plan", "free"},
+                {"created_at", k_created_iso},
+                {"user_count", 1},
+                {"board_count", 0},
+                {"card_count", cards},
+                {"active_user_count_30d", 0},
+                {"storage_used_bytes", 0},
+                {"mrr", 0},
+                {"webhook_count", 0},
+                {"has_join_code", false},
+                {"entropy_period_days", nullptr}};
+}
+
+// What must become of one account.
+struct Expectation {
+    std::string label;
+    core::Uuid account;
+    std::optional<Json> traits;           // delivered with exactly these traits
+    std::optional<core::Uuid> user_id;    // ... as this user (else anonymousId = the account)
+    std::string failure;                  // or reported as failed, the reason containing this
+};
+
 class OddData : public ::testing::Test {
 protected:
     TempDir dir;
     std::string db_path = dir.file("odd.sqlite3");
+    std::vector<Expectation> expected;
+
+    void delivered(const std::string& label, const core::Uuid& account, Json traits,
+                   std::optional<core::Uuid> user_id) {
+        expected.push_back({label, account, std::move(traits), user_id, ""});
+    }
+    void failed(const std::string& label, const core::Uuid& account, const std::string& reason) {
+        expected.push_back({label, account, std::nullopt, std::nullopt, reason});
+    }
+
+    std::string write_config(const std::string& host) {
+        write_text(dir.file("config.toml"),
+                   "[database]\nurl = \"sqlite:" + db_path + "\"\nchunk_size = 4\n"
+                   "[segment]\nhost = \"" + host + "\"\nmessages_per_second = 0\nbatch_size = 5\n"
+                   "backoff_initial = 0.01\nbackoff_max = 0.05\nmax_retries = 3\n"
+                   "[checkpoint]\nlocation = \"" + dir.file("state/checkpoint.json") + "\"\n");
+        return dir.file("config.toml");
+    }
 
     ProcessResult dry_run(std::vector<std::string> args = {}) const {
         std::vector<std::string> full{"run", "--dry-run", "--as-of", k_now};
@@ -167,6 +211,14 @@ protected:
                                         {"SNAPSHOT_SYNC_LOG_FORMAT", "json"}});
     }
 
+    // The size of an account's message, from a dry run of it alone.
+    std::size_t message_size(const core::Uuid& account) const {
+        const auto r = dry_run({"--account", account.to_base36()});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        std::string line = r.out;
+        while (!line.empty() && line.back() == '\n') line.pop_back();
+        return line.size();
+    }
 };
 
 // Regression: an integer column holding text or a real was read as 0 or
@@ -254,6 +306,248 @@ TEST_F(OddData, AnAccountWithoutAReadableCreatedAtIsReportedNotLeftOut) {
     const auto report = Json::parse(read_text(dir.file("report.json")));
     EXPECT_EQ(report["accounts"]["eligible"], 4);
     EXPECT_EQ(report["accounts"]["failed"], 2);
+}
+
+TEST_F(OddData, EachOddRowGetsADefinedValueOrFailsAloneWithAReason) {
+    OddDatabase db(db_path);
+    int n = 0;
+    auto normal = [&](const std::string& label) {
+        const std::string name = "Normal " + std::to_string(++n);
+        const auto a = db.account(n, name);
+        const auto sys = db.basics(n, a);
+        delivered(label, a, plain_traits(name), sys);
+    };
+
+    normal("first");
+    {
+        const auto a = db.account(++n, nullptr);
+        db.basics(n, a);
+        failed("accounts.name NULL", a, "accounts.name is NULL");
+    }
+    normal("between");
+    {
+        const auto a = db.account(++n, "No Cards", nullptr);
+        db.basics(n, a);
+        failed("accounts.cards_count NULL", a, "accounts.cards_count is NULL");
+    }
+    {
+        const auto a = db.account(++n, "No Creation", std::int64_t{5}, nullptr);
+        db.basics(n, a);
+        failed("accounts.created_at NULL", a, "accounts.created_at is NULL");
+    }
+    {
+        const auto a = db.account(++n, "Garbage Creation", std::int64_t{5}, std::string("last tuesday"));
+        db.basics(n, a);
+        failed("accounts.created_at not a datetime", a, "accounts.created_at 'last tuesday' is not a datetime");
+    }
+    {
+        const auto a = db.account(++n, "Epoch Creation", std::int64_t{5}, std::int64_t{1700000000});
+        db.basics(n, a);
+        failed("accounts.created_at an integer", a, "accounts.created_at '1700000000' is not a datetime");
+    }
+    {
+        const auto a = db.account(++n, "Many Cards", std::string("many"));
+        db.basics(n, a);
+        failed("accounts.cards_count text", a, "accounts.cards_count");
+    }
+    normal("between");
+    {
+        // Invalid UTF-8: a lone lead byte, two bytes never valid, a truncated 3-byte sequence.
+        const auto a = db.account(++n, Blob{std::string("Caf\xC3 \xFF\xFE ok \xE2\x82")});
+        const auto sys = db.basics(n, a);
+        delivered("invalid UTF-8 name", a, plain_traits("Caf\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD ok \xEF\xBF\xBD"), sys);
+    }
+    {
+        const auto a = db.account(++n, Blob{std::string("A\0B", 3)});
+        const auto sys = db.basics(n, a);
+        delivered("NUL byte in the name", a, plain_traits(std::string("A\0B", 3)), sys);
+    }
+    {
+        // Two system users: the earlier created one is the identity; neither is counted.
+        const auto a = db.account(++n, "Two Systems");
+        db.user(n, 0, id_of(a), "system", std::int64_t{1}, "2025-03-01 00:00:00.000000");
+        const auto earlier = db.user(n, 2, id_of(a), "system", std::int64_t{1}, "2025-02-01 00:00:00.000000");
+        db.user(n, 1, id_of(a), "owner");
+        delivered("two system users", a, plain_traits("Two Systems"), earlier);
+    }
+    {
+        // Two account-level entropies: the earlier created one.
+        const auto a = db.account(++n, "Two Entropies");
+        const auto sys = db.basics(n, a);
+        db.entropy(n, 0, a, std::int64_t{10 * 86400}, "2025-03-01 00:00:00.000000");
+        db.entropy(n, 1, a, std::int64_t{3 * 86400}, "2025-02-01 00:00:00.000000");
+        auto t = plain_traits("Two Entropies");
+        t["entropy_period_days"] = 3;
+        delivered("two account entropies", a, t, sys);
+    }
+    {
+        // Two Account storage totals: the earlier created one, with the entries after its last_entry_id.
+        const auto a = db.account(++n, "Two Totals");
+        const auto sys = db.basics(n, a);
+        const auto e0 = db.entry(n, 0, a, std::int64_t{7});
+        db.entry(n, 1, a, std::int64_t{11});
+        db.total(n, 0, a, std::int64_t{999}, nullptr, "2025-03-01 00:00:00.000000");
+        db.total(n, 1, a, std::int64_t{100}, id_of(e0), "2025-02-01 00:00:00.000000");
+        auto t = plain_traits("Two Totals");
+        t["storage_used_bytes"] = 111;
+        delivered("two account storage totals", a, t, sys);
+    }
+    {
+        const auto a = db.account(++n, "Negative Total");
+        db.basics(n, a);
+        db.total(n, 0, a, std::int64_t{-500}, nullptr, k_created);
+        failed("negative ledger total", a, "storage_used_bytes is negative (-500)");
+    }
+    {
+        const auto a = db.account(++n, "Negative Entries");
+        db.basics(n, a);
+        db.entry(n, 0, a, std::int64_t{100});
+        db.entry(n, 1, a, std::int64_t{-350});
+        failed("negative ledger entries", a, "storage_used_bytes is negative (-250)");
+    }
+    {
+        // Deltas whose sum does not fit 64 bits.
+        const auto a = db.account(++n, "Overflowing Ledger");
+        db.basics(n, a);
+        db.entry(n, 0, a, std::int64_t{1} << 62);
+        db.entry(n, 1, a, std::int64_t{1} << 62);
+        failed("ledger over 64 bits", a, "storage_used_bytes");
+    }
+    normal("after the overflow");
+    {
+        // NULLs in the ledger: a NULL delta adds nothing, a NULL bytes_stored counts as 0.
+        const auto a = db.account(++n, "Null Ledger");
+        const auto sys = db.basics(n, a);
+        const auto e0 = db.entry(n, 0, a, std::int64_t{1000});
+        db.entry(n, 1, a, nullptr);
+        db.entry(n, 2, a, std::int64_t{40});
+        db.total(n, 0, a, nullptr, id_of(e0), k_created);
+        auto t = plain_traits("Null Ledger");
+        t["storage_used_bytes"] = 40;
+        delivered("NULL delta and bytes_stored", a, t, sys);
+    }
+    {
+        // Users Fizzy never writes: role NULL, active NULL, account_id of the wrong length.
+        const auto a = db.account(++n, "Odd Users");
+        const auto sys = db.basics(n, a);
+        db.user(n, 2, id_of(a), nullptr);
+        db.user(n, 3, id_of(a), "member", nullptr);
+        db.user(n, 4, truncated(a), "member");
+        delivered("users with NULL role, NULL active, short account_id", a, plain_traits("Odd Users"), sys);
+    }
+    {
+        const auto a = db.account(++n, "Null Period");
+        const auto sys = db.basics(n, a);
+        db.entropy(n, 0, a, nullptr, k_created);
+        delivered("NULL entropy period", a, plain_traits("Null Period"), sys);
+    }
+    {
+        const auto a = db.account(++n, "Text Period");
+        db.basics(n, a);
+        db.entropy(n, 0, a, std::string("monthly"), k_created);
+        failed("entropy period text", a, "auto_postpone_period");
+    }
+    {
+        // The newest active subscription names no plan: the one before it applies.
+        const auto a = db.account(++n, "Null Plan");
+        const auto sys = db.basics(n, a);
+        db.subscription(n, 0, a, "unlimited", "active", "2025-02-01 00:00:00.000000");
+        db.subscription(n, 1, a, nullptr, "active", "2025-03-01 00:00:00.000000");
+        auto t = plain_traits("Null Plan");
+        t["plan"] = "unlimited";
+        t["mrr"] = 2000;
+        delivered("NULL plan_key", a, t, sys);
+    }
+    {
+        const auto a = db.account(++n, "Null Status");
+        const auto sys = db.basics(n, a);
+        db.subscription(n, 0, a, "unlimited", nullptr, k_created);
+        delivered("NULL subscription status", a, plain_traits("Null Status"), sys);
+    }
+    {
+        const auto a = db.account(++n, "Short System User");
+        db.user(n, 0, id_of(a), "system", std::int64_t{1}, k_created, truncated(make_id(UserKind, n, 0), 15));
+        db.user(n, 1, id_of(a), "owner");
+        failed("system user id of 15 bytes", a, "system user id is 15 bytes, not a 16-byte id");
+    }
+    {
+        // An account id of the wrong length names no account: skipped, with a warning (asserted below).
+        db.insert("accounts", {{"id", truncated(make_id(AccountKind, ++n))}, {"name", "Short Id"},
+                               {"cards_count", std::int64_t{1}}, {"created_at", k_created}});
+    }
+    // Named below, once the size of their message without a name is known.
+    const auto at_limit = db.account(++n, "");
+    const auto at_limit_system = db.basics(n, at_limit);
+    const auto over_limit = db.account(++n, "");
+    db.basics(n, over_limit);
+    {
+        const auto a = db.account(++n, std::string(200'000, 'z'));
+        db.basics(n, a);
+        failed("a 200 KB name", a, "over the 32768-byte limit");
+    }
+    normal("last");
+
+    // The names at the message limit: a message of exactly 32,768 bytes goes, one byte more does not.
+    const std::size_t empty_name_size = message_size(at_limit);
+    ASSERT_EQ(message_size(over_limit), empty_name_size);
+    const std::size_t fill = k_message_limit - empty_name_size;
+    db.exec("UPDATE accounts SET name = '" + std::string(fill, 'y') + "' WHERE id = X'" + at_limit.to_hex() + "'");
+    db.exec("UPDATE accounts SET name = '" + std::string(fill + 1, 'y') + "' WHERE id = X'" + over_limit.to_hex() + "'");
+    ASSERT_EQ(message_size(at_limit), k_message_limit);
+    delivered("a message of exactly 32 KB", at_limit, plain_traits(std::string(fill, 'y')), at_limit_system);
+    failed("a message one byte over 32 KB", over_limit, "message is 32769 bytes, over the 32768-byte limit");
+
+    FakeSegment segment;
+    const auto config = write_config(segment.url());
+    const auto r = run_snapshot_sync({"run", "--config", config, "--as-of", k_now, "--report", dir.file("report.json")},
+                                     {{"SEGMENT_WRITE_KEY", k_write_key}, {"SNAPSHOT_SYNC_LOG_FORMAT", "json"}});
+    ASSERT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("1 account rows have an id that is not 16 bytes; they are skipped"));
+    const auto report = Json::parse(read_text(dir.file("report.json")));
+    EXPECT_EQ(report["status"], "partial");
+    std::map<std::string, std::string> failures;
+    for (const auto& f : report["failures"]) failures[f["account"]] = f["reason"];
+    const auto received = by_group(segment.messages());
+    for (const auto& request : segment.requests()) EXPECT_TRUE(request["violations"].empty()) << request.dump();
+
+    std::size_t expected_failures = 0;
+    for (const auto& e : expected) {
+        const std::string gid = e.account.to_base36();
+        SCOPED_TRACE(e.label + " (account " + gid + ")");
+        if (e.traits) {
+            EXPECT_FALSE(failures.contains(gid)) << failures[gid];
+            ASSERT_EQ(received.count(gid), 1u);
+            ASSERT_EQ(received.at(gid).size(), 1u);
+            const auto& m = received.at(gid).front();
+            EXPECT_EQ(m["traits"], *e.traits);
+            if (e.user_id) {
+                EXPECT_EQ(m.value("userId", ""), e.user_id->to_base36());
+            } else {
+                EXPECT_EQ(m.value("anonymousId", ""), gid);
+            }
+        } else {
+            ++expected_failures;
+            EXPECT_FALSE(received.contains(gid));
+            ASSERT_TRUE(failures.contains(gid)) << "not reported as failed";
+            EXPECT_THAT(failures[gid], HasSubstr(e.failure));
+        }
+    }
+    // Nothing but the expected accounts was sent or reported.
+    EXPECT_EQ(received.size() + failures.size(), expected.size());
+    EXPECT_EQ(failures.size(), expected_failures);
+    EXPECT_EQ(report["accounts"]["failed"].get<std::size_t>(), expected_failures);
+    EXPECT_EQ(report["accounts"]["eligible"].get<std::size_t>(), expected.size());
+    // The run completed: the odd rows do not hold back the next day's snapshot.
+    EXPECT_EQ(Json::parse(read_text(dir.file("state/checkpoint.json")))["state"], "finished");
+
+    // The dry run applies the same rules.
+    const auto dry = dry_run();
+    EXPECT_EQ(dry.exit_code, 3) << dry.err;
+    std::set<std::string> expected_sent;
+    for (const auto& e : expected) {
+        if (e.traits) expected_sent.insert(e.account.to_base36());
+    }
+    EXPECT_EQ(group_ids(parse_lines(dry.out)), expected_sent);
 }
 
 }  // namespace
