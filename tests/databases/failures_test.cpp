@@ -42,13 +42,26 @@ void expect_no_secret(const ProcessResult& r, const std::string& secret, const s
 }
 
 // The last error line of a failed run names the server and the problem.
-void expect_database_failure(const ProcessResult& r, const std::string& url, const std::string& what) {
+void expect_database_failure(const ProcessResult& r, const std::string& url, const std::string& what,
+                             const std::string& report = "") {
     EXPECT_EQ(r.exit_code, k_database_failed) << r.err;
     const auto lines = lines_of(r.err);
     ASSERT_FALSE(lines.empty());
     EXPECT_THAT(lines.back(), HasSubstr(host_port(url)));
     EXPECT_THAT(lines.back(), HasSubstr(what));
-    expect_no_secret(r, k_password);
+    expect_no_secret(r, k_password, report);
+}
+
+// A dry run that also writes its report (when it gets that far).
+struct Outcome {
+    ProcessResult result;
+    std::string report;
+};
+
+Outcome dry_run_with_report(const std::string& url) {
+    TempDir dir;
+    auto r = dry_run(url, {"--as-of", k_now, "--report", dir.file("report.json")});
+    return {std::move(r), read_text(dir.file("report.json"))};
 }
 
 TEST_P(DatabaseFailure, ServerDownAtStartExits5WithOneLineNamingHostAndPort) {
@@ -56,21 +69,22 @@ TEST_P(DatabaseFailure, ServerDownAtStartExits5WithOneLineNamingHostAndPort) {
     const std::string scheme = GetParam() == Server::Postgresql ? "postgresql" : "mysql";
     const int port = free_port();
     const std::string url = fmt::format("{}://app:{}@127.0.0.1:{}/appdb", scheme, k_password, port);
-    const auto r = dry_run(url, {"--as-of", k_now});
+    const auto [r, report] = dry_run_with_report(url);
     EXPECT_EQ(r.exit_code, k_database_failed) << r.err;
     const auto lines = lines_of(r.err);
     ASSERT_EQ(lines.size(), 1u) << r.err;
     EXPECT_THAT(lines[0], HasSubstr(fmt::format("127.0.0.1:{}", port)));
     EXPECT_THAT(lines[0], HasSubstr("cannot connect"));
     EXPECT_TRUE(r.out.empty());
-    expect_no_secret(r, k_password);
+    expect_no_secret(r, k_password, report);
 }
 
 TEST_P(DatabaseFailure, MissingTableExits5NamingTheTable) {
     ScratchDatabase database(GetParam());
     load_demo(database.url(), 30, 3, k_now);
     database.exec({"DROP TABLE webhooks"});
-    expect_database_failure(dry_run(database.url(), {"--as-of", k_now}), database.url(), "webhooks");
+    const auto [r, report] = dry_run_with_report(database.url());
+    expect_database_failure(r, database.url(), "webhooks", report);
     const auto validate = run_snapshot_sync({"validate"}, {{"SNAPSHOT_SYNC_DATABASE_URL", database.url()},
                                                            {"SNAPSHOT_SYNC_LOG_FORMAT", "text"}});
     EXPECT_NE(validate.exit_code, 0);
@@ -81,7 +95,8 @@ TEST_P(DatabaseFailure, MissingColumnExits5NamingTheColumn) {
     ScratchDatabase database(GetParam());
     load_demo(database.url(), 30, 3, k_now);
     database.exec({"ALTER TABLE storage_entries DROP COLUMN delta"});
-    expect_database_failure(dry_run(database.url(), {"--as-of", k_now}), database.url(), "delta");
+    const auto [r, report] = dry_run_with_report(database.url());
+    expect_database_failure(r, database.url(), "delta", report);
     const auto validate = run_snapshot_sync({"validate"}, {{"SNAPSHOT_SYNC_DATABASE_URL", database.url()},
                                                            {"SNAPSHOT_SYNC_LOG_FORMAT", "text"}});
     EXPECT_NE(validate.exit_code, 0);
@@ -93,9 +108,9 @@ TEST_P(DatabaseFailure, PermissionDeniedExits5) {
     load_demo(database.url(), 30, 3, k_now);
     const std::string password = "noread_Pw_7781";
     const std::string url = database.create_user_without_select(password);
-    const auto r = dry_run(url, {"--as-of", k_now});
-    expect_database_failure(r, url, "denied");
-    expect_no_secret(r, password);
+    const auto [r, report] = dry_run_with_report(url);
+    expect_database_failure(r, url, "denied", report);
+    expect_no_secret(r, password, report);
 }
 
 // A run sending to the fake Segment endpoint at a measured pace, so that it
