@@ -24,10 +24,19 @@ std::optional<std::string> url_part(CURLU* url, CURLUPart part) {
 }
 
 std::string percent_decode(std::string_view text, std::string_view origin) {
-    char* raw = curl_easy_unescape(nullptr, text.data(), static_cast<int>(text.size()), nullptr);
+    // curl_easy_unescape takes a length of 0 to mean "up to the NUL": an empty
+    // value in the middle of a query would run on into the next parameter.
+    if (text.empty()) return {};
+    int length = 0;
+    char* raw = curl_easy_unescape(nullptr, text.data(), static_cast<int>(text.size()), &length);
     if (raw == nullptr) throw core::UsageError(fmt::format("{}: cannot percent-decode the URL", origin));
     CurlString owned(raw, curl_free);
-    return std::string(raw);
+    std::string decoded(raw, static_cast<std::size_t>(length));
+    // A NUL would silently cut the path or value short where it is used as a C string.
+    if (decoded.find('\0') != std::string::npos) {
+        throw core::UsageError(fmt::format("{}: the URL holds %00 (a NUL byte)", origin));
+    }
+    return decoded;
 }
 
 std::map<std::string, std::string> parse_query(std::string_view query, std::string_view origin) {
