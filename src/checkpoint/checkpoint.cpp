@@ -2,6 +2,9 @@
 
 #include "core/error.hpp"
 
+#include <limits>
+#include <stdexcept>
+
 #include <nlohmann/json.hpp>
 
 #include <fmt/format.h>
@@ -17,17 +20,31 @@ Json counters_to_json(const pipeline::Counters& c) {
                 {"retries", c.retries},   {"bytes_sent", c.bytes_sent}};
 }
 
+// A count: a JSON integer from 0 to 2^63 - 1. nlohmann's get<std::int64_t>()
+// casts a float such as 1e300 with undefined behaviour and wraps a larger
+// integer, so either would be read as some count instead of refused.
+std::int64_t count_from(const Json& j, const char* key, std::string_view where = "") {
+    const Json& value = j.at(key);
+    if (value.is_number_unsigned() && value.get<std::uint64_t>() <= std::numeric_limits<std::int64_t>::max()) {
+        return static_cast<std::int64_t>(value.get<std::uint64_t>());
+    }
+    if (value.is_number_integer() && !value.is_number_unsigned() && value.get<std::int64_t>() >= 0) {
+        return value.get<std::int64_t>();
+    }
+    throw std::invalid_argument(fmt::format("'{}{}' is not a count", where, key));
+}
+
 pipeline::Counters counters_from_json(const Json& j) {
     pipeline::Counters c;
-    c.sent = j.at("sent").get<std::int64_t>();
-    c.failed = j.at("failed").get<std::int64_t>();
-    c.rejected = j.at("rejected").get<std::int64_t>();
-    c.unchanged = j.at("unchanged").get<std::int64_t>();
-    c.unknown_plans = j.at("unknown_plans").get<std::int64_t>();
-    c.batches = j.at("batches").get<std::int64_t>();
-    c.requests = j.at("requests").get<std::int64_t>();
-    c.retries = j.at("retries").get<std::int64_t>();
-    c.bytes_sent = j.at("bytes_sent").get<std::int64_t>();
+    c.sent = count_from(j, "sent", "counters.");
+    c.failed = count_from(j, "failed", "counters.");
+    c.rejected = count_from(j, "rejected", "counters.");
+    c.unchanged = count_from(j, "unchanged", "counters.");
+    c.unknown_plans = count_from(j, "unknown_plans", "counters.");
+    c.batches = count_from(j, "batches", "counters.");
+    c.requests = count_from(j, "requests", "counters.");
+    c.retries = count_from(j, "retries", "counters.");
+    c.bytes_sent = count_from(j, "bytes_sent", "counters.");
     return c;
 }
 
@@ -81,7 +98,7 @@ Checkpoint parse_checkpoint(std::string_view text, std::string_view origin) {
     }
     try {
         if (!j.is_object() || !j.contains("version")) throw fail("no version");
-        const int version = j.at("version").get<int>();
+        const std::int64_t version = count_from(j, "version");
         if (version != Checkpoint::k_version) {
             throw core::UsageError(fmt::format("{}: checkpoint version {} is not supported by this snapshot-sync "
                                                "(it reads version {})",
@@ -106,8 +123,7 @@ Checkpoint parse_checkpoint(std::string_view text, std::string_view origin) {
         c.last_success_at = optional_instant(j, "last_success_at");
         c.last_full_at = optional_instant(j, "last_full_at");
         c.changed_only = j.at("changed_only").get<bool>();
-        c.fingerprints_recorded = j.at("fingerprints_recorded").get<std::int64_t>();
-        if (c.fingerprints_recorded < 0) throw fail("negative fingerprints_recorded");
+        c.fingerprints_recorded = count_from(j, "fingerprints_recorded");
         return c;
     } catch (const core::UsageError&) {
         throw;

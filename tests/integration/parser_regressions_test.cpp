@@ -3,6 +3,9 @@
 
 #include "harness.hpp"
 
+#include <filesystem>
+#include <tuple>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -30,6 +33,42 @@ TEST(ParserRegressions, APercentEncodedNulInADatabaseUrlIsRefused) {
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_EQ(r.out, "");
     EXPECT_THAT(last_line(r.err), HasSubstr("SNAPSHOT_SYNC_DATABASE_URL: the URL holds %00 (a NUL byte)"));
+}
+
+// Found by fuzz_checkpoint (UBSan: 1e+300 is outside the range of long):
+// a count that is not an integer was cast with undefined behaviour (the run
+// resumed with sent = -9223372036854775808), and "version": 1.9 was read as 1.
+TEST(ParserRegressions, ACheckpointNumberThatIsNotACountIsRefused) {
+    Scenario s(5);
+    s.configure("http://127.0.0.1:9");
+    const auto with = [&](const std::string& field, nlohmann::json value) {
+        nlohmann::json j = {{"version", 1}, {"state", "running"}, {"job", "snapshot-sync"}, {"shard", "0/1"},
+                            {"source", "sqlite:" + s.db_path()}, {"as_of", k_now}, {"started_at", k_now},
+                            {"updated_at", k_now}, {"watermark", nullptr},
+                            {"counters", {{"sent", 0}, {"failed", 0}, {"rejected", 0}, {"unchanged", 0},
+                                          {"unknown_plans", 0}, {"batches", 0}, {"requests", 0}, {"retries", 0},
+                                          {"bytes_sent", 0}}},
+                            {"last_success_at", nullptr}, {"last_full_at", nullptr}, {"changed_only", false},
+                            {"fingerprints_recorded", 0}};
+        if (field.starts_with("counters.")) {
+            j["counters"][field.substr(9)] = value;
+        } else {
+            j[field] = value;
+        }
+        std::filesystem::create_directories(std::filesystem::path(s.checkpoint_path()).parent_path());
+        write_text(s.checkpoint_path(), j.dump());
+        return s.run({}, {{"SNAPSHOT_SYNC_LOG_FORMAT", "text"}});
+    };
+    for (const auto& [field, value, what] : std::vector<std::tuple<std::string, nlohmann::json, std::string>>{
+             {"counters.sent", 1e300, "'counters.sent' is not a count"},
+             {"counters.retries", -4, "'counters.retries' is not a count"},
+             {"counters.bytes_sent", 18446744073709551615ULL, "'counters.bytes_sent' is not a count"},
+             {"version", 1.9, "'version' is not a count"},
+             {"fingerprints_recorded", -1, "'fingerprints_recorded' is not a count"}}) {
+        const auto r = with(field, value);
+        EXPECT_EQ(r.exit_code, 2) << field << "\n" << r.err;
+        EXPECT_THAT(last_line(r.err), HasSubstr("unreadable checkpoint (" + what + ")")) << field;
+    }
 }
 
 }  // namespace
