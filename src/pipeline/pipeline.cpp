@@ -61,6 +61,15 @@ public:
         m_threads.emplace_back([this] { read_loop(); });
     }
 
+    // Also on the way out of an exception (a checkpoint that cannot be
+    // written): threads blocked on a queue must be woken before joining.
+    ~Run() {
+        stop();
+        join();
+    }
+    Run(const Run&) = delete;
+    Run& operator=(const Run&) = delete;
+
     void stop() { m_stop.request_stop(); }
 
     std::optional<Completion> next_completion() { return m_done.pop_for(200ms); }

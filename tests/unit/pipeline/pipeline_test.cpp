@@ -1,6 +1,7 @@
 #include "pipeline/pipeline.hpp"
 
 #include "core/error.hpp"
+#include "sink/segment/rate_limiter.hpp"
 
 #include <atomic>
 #include <mutex>
@@ -235,6 +236,36 @@ TEST(Pipeline, OnlyListedAccounts) {
     EXPECT_EQ(result.failures[0].account, id(99));
     std::set<core::Uuid> delivered(h.log.delivered.begin(), h.log.delivered.end());
     EXPECT_EQ(delivered, (std::set<core::Uuid>{id(3), id(7)}));
+}
+
+// A checkpoint that cannot be written ends the run with that error, promptly:
+// the reader and senders are stopped, not left waiting on full queues.
+TEST(Pipeline, AListenerThatThrowsEndsTheRunWithoutHanging) {
+    struct FailingListener final : SettlementListener {
+        void on_settled(const batch::Batch&, const sink::DeliveryReport&, const Counters&) override {
+            throw core::UsageError("checkpoint: disk full");
+        }
+    };
+    // After its first batch the sink waits until the pipeline tells it to stop.
+    struct WaitingSink final : sink::Sink {
+        int calls = 0;
+        sink::DeliveryReport deliver(const batch::Batch&, std::stop_token stop) override {
+            sink::DeliveryReport report;
+            if (calls++ == 0) return report;
+            sink::sleep_for(std::chrono::hours(1), stop);
+            report.status = sink::DeliveryReport::Status::Interrupted;
+            return report;
+        }
+    };
+    Harness h(5000);
+    h.settings.senders = 2;
+    FailingListener listener;
+    Pipeline p(h.source, {*core::parse_iso8601("2026-12-03T00:00:00Z"), {}, false}, h.mapper, h.encoder,
+               [] { return std::make_unique<WaitingSink>(); }, h.settings);
+    p.set_listener(&listener);
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_THROW(p.run([] { return false; }), core::UsageError);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
 }
 
 }  // namespace
