@@ -42,6 +42,26 @@ Instant to_instant(const Fields& f) {
     return days + hours{f.hour} + minutes{f.minute} + seconds{f.second};
 }
 
+// The calendar fields of an instant, computed in seconds. fmt's chrono
+// formatting converts to system_clock's nanoseconds first, which overflows
+// (undefined behaviour) outside the years 1678 to 2262, and a checkpoint or
+// --as-of may say any year from 0000 to 9999.
+Fields to_fields(Instant t) {
+    const sys_days midnight = floor<days>(t);
+    const year_month_day ymd{midnight};
+    const hh_mm_ss<seconds> time{t - midnight};
+    return Fields{static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
+                  static_cast<int>(static_cast<unsigned>(ymd.day())), static_cast<int>(time.hours().count()),
+                  static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count())};
+}
+
+// "YYYY-MM-DD" + separator + "HH:MM:SS".
+std::string format_fields(Instant t, char separator) {
+    const Fields f = to_fields(t);
+    return fmt::format("{:04}-{:02}-{:02}{}{:02}:{:02}:{:02}", f.year, f.month, f.day, separator, f.hour, f.minute,
+                       f.second);
+}
+
 }  // namespace
 
 std::optional<Instant> parse_iso8601(std::string_view text) {
@@ -61,7 +81,7 @@ std::optional<Instant> parse_iso8601(std::string_view text) {
     return zone[0] == '+' ? to_instant(*f) - offset : to_instant(*f) + offset;
 }
 
-std::string format_iso8601(Instant t) { return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", t); }
+std::string format_iso8601(Instant t) { return format_fields(t, 'T') + 'Z'; }
 
 std::string format_iso8601_millis(system_clock::time_point t) {
     const auto ms = time_point_cast<milliseconds>(t);
@@ -69,11 +89,9 @@ std::string format_iso8601_millis(system_clock::time_point t) {
     return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", secs, (ms - secs).count());
 }
 
-std::string format_db_datetime(Instant t) { return fmt::format("{:%Y-%m-%d %H:%M:%S}", t); }
+std::string format_db_datetime(Instant t) { return format_fields(t, ' '); }
 
-std::string format_db_datetime_micros(Instant t, int micros) {
-    return fmt::format("{:%Y-%m-%d %H:%M:%S}.{:06}", t, micros);
-}
+std::string format_db_datetime_micros(Instant t, int micros) { return fmt::format("{}.{:06}", format_fields(t, ' '), micros); }
 
 std::optional<std::string> db_datetime_to_iso8601(std::string_view raw) {
     auto f = parse_fields(raw, true);

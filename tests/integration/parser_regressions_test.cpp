@@ -71,5 +71,25 @@ TEST(ParserRegressions, ACheckpointNumberThatIsNotACountIsRefused) {
     }
 }
 
+// Found by fuzz_checkpoint (UBSan: signed integer overflow in chrono.h):
+// instants were formatted through system_clock's nanoseconds, which
+// overflow outside the years 1678 to 2262 — in an --as-of, a checkpoint's
+// times, the SQL bounds. (Without a sanitizer the output happened to look
+// right; scripts/sanitize.sh runs this test under UBSan.)
+TEST(ParserRegressions, InstantsOutsideTheYears1678To2262AreFormattedWithoutOverflow) {
+    Scenario s(5);
+    const auto future = run_snapshot_sync(
+        {"run", "--dry-run", "--as-of", "3721-12-03T00:00:00Z"},
+        {{"SNAPSHOT_SYNC_DATABASE_URL", "sqlite:" + s.db_path()}, {"SNAPSHOT_SYNC_LOG_FORMAT", "text"}});
+    EXPECT_EQ(future.exit_code, 2) << future.err;
+    EXPECT_THAT(last_line(future.err), HasSubstr("--as-of: 3721-12-03T00:00:00Z is in the future"));
+    const auto past = run_snapshot_sync(
+        {"run", "--dry-run", "--as-of", "1500-01-01T00:00:00Z", "--report", s.file("report.json")},
+        {{"SNAPSHOT_SYNC_DATABASE_URL", "sqlite:" + s.db_path()}, {"SNAPSHOT_SYNC_LOG_FORMAT", "text"}});
+    EXPECT_EQ(past.exit_code, 0) << past.err;
+    EXPECT_EQ(past.out, "");  // nothing was created yet
+    EXPECT_EQ(nlohmann::json::parse(read_text(s.file("report.json")))["as_of"], "1500-01-01T00:00:00Z");
+}
+
 }  // namespace
 }  // namespace ss::test
