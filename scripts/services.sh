@@ -17,8 +17,10 @@
 #   SNAPSHOT_SYNC_PG_PORT        PostgreSQL port (default 55432)
 #   SNAPSHOT_SYNC_MYSQL_PORT     MariaDB port (default 33306)
 #   SNAPSHOT_SYNC_MYSQL_BUFFER_POOL  InnoDB buffer pool (default 1G). InnoDB reads around the OS
-#                                cache (O_DIRECT): with a pool smaller than the data, a 50k-account
-#                                snapshot is disk-bound (15 min with 256M, see bench/source_memory.sh)
+#                                cache (O_DIRECT), so a pool smaller than the data makes the dry run
+#                                disk-bound: on the 50k-account demo (3 GB in InnoDB) it took 15 min
+#                                with 256M, 4-6.5 min with 1G and 78 s with 4G (warm); PostgreSQL,
+#                                on the OS cache, 34 s. Raise it for benchmarks.
 #
 # The test user app (password app_pw) owns the database appdb and may create
 # and drop databases and users of its own: the tests make a fresh database
