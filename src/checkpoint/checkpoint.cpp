@@ -95,6 +95,8 @@ Checkpoint parse_checkpoint(std::string_view text, std::string_view origin) {
         j = Json::parse(text);
     } catch (const Json::parse_error& e) {
         throw fail(fmt::format("not JSON at byte {}", e.byte));
+    } catch (const Json::exception& e) {
+        throw fail(e.what());  // e.g. out_of_range 406: a number such as 1e999 that no double holds
     }
     try {
         if (!j.is_object() || !j.contains("version")) throw fail("no version");

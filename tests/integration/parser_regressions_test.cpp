@@ -91,5 +91,19 @@ TEST(ParserRegressions, InstantsOutsideTheYears1678To2262AreFormattedWithoutOver
     EXPECT_EQ(nlohmann::json::parse(read_text(s.file("report.json")))["as_of"], "1500-01-01T00:00:00Z");
 }
 
+// Found by fuzz_checkpoint (an uncaught nlohmann out_of_range): a number
+// no double holds, such as 1e999, was an internal error (exit 1), not an
+// unreadable checkpoint (exit 2).
+TEST(ParserRegressions, ACheckpointWithANumberTooLargeForADoubleIsUnreadableNotAnInternalError) {
+    Scenario s(5);
+    s.configure("http://127.0.0.1:9");
+    std::filesystem::create_directories(std::filesystem::path(s.checkpoint_path()).parent_path());
+    write_text(s.checkpoint_path(), R"({"version": 1, "state": "running", "counters": {"sent": 1e999}})");
+    const auto r = s.run({}, {{"SNAPSHOT_SYNC_LOG_FORMAT", "text"}});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_THAT(last_line(r.err), HasSubstr("unreadable checkpoint ([json.exception.out_of_range.406] number overflow "
+                                            "parsing '1e999'); fix or move it, or run with --restart"));
+}
+
 }  // namespace
 }  // namespace ss::test
