@@ -67,7 +67,12 @@ TEST(Kill, SigtermFinishesInFlightBatchesSavesTheCheckpointAndExits6) {
     FakeSegment segment({"--script", k_slow_script});
     s.configure(segment.url());
     auto child = start_run(s);
-    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    // Signal once a batch was answered, not after a fixed time: under a sanitizer or a
+    // loaded machine the run may not have sent anything yet after 400 ms.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (segment.messages().empty() && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
     ASSERT_FALSE(child.finished()) << "the run ended before the signal";
     const auto sent_before_signal = segment.requests().size();
     child.kill(SIGTERM);
