@@ -45,9 +45,19 @@ SELECT
     (SELECT COUNT(*) FROM users AS u
       WHERE u.account_id = c.id AND u.active = 1 AND CAST(u.role AS BINARY) <> 'system') AS user_count,
     (SELECT COUNT(*) FROM boards AS b WHERE b.account_id = c.id) AS board_count,
+    -- Events first (by account_id), then each creator's user row by its
+    -- primary key. STRAIGHT_JOIN keeps that order: left to choose, MariaDB
+    -- starts from the account's users and reads each user's events through
+    -- index_events_on_creator_id, then every one of those rows from the
+    -- clustered primary key (events are clustered by id, i.e. by time, so
+    -- each is a random read) to check account_id and created_at: about 9
+    -- index probes and 200 random row reads per account, 4x slower in
+    -- memory and disk-bound once events outgrow the buffer pool (the 64 s
+    -- for 10,000 accounts seen on a small pool). The result is the same:
+    -- users.id is unique, so the join order cannot change the count.
     (SELECT COUNT(DISTINCT e.creator_id)
        FROM events AS e
-       JOIN users AS u ON u.id = e.creator_id
+       STRAIGHT_JOIN users AS u ON u.id = e.creator_id
       WHERE e.account_id = c.id
         AND e.created_at >= CAST(:window_start AS DATETIME(6))
         AND e.created_at < CAST(:as_of AS DATETIME(6))
