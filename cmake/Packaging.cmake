@@ -40,6 +40,13 @@ install(FILES "${PROJECT_SOURCE_DIR}/config/snapshot-sync.toml"
 
 install(FILES "${PROJECT_SOURCE_DIR}/docs/operations.md" DESTINATION "${CMAKE_INSTALL_DOCDIR}")
 
+# Optional index migrations (sql/<dialect>/optional/): for the operator to
+# review and apply; the job never runs them.
+foreach(dialect sqlite postgresql mysql)
+  install(DIRECTORY "${PROJECT_SOURCE_DIR}/sql/${dialect}/optional/"
+          DESTINATION "${CMAKE_INSTALL_DOCDIR}/optional-indexes/${dialect}")
+endforeach()
+
 # The man page, compressed as Debian wants it (-n: no name or time stamp in
 # the .gz, so the package is reproducible).
 find_program(SNAPSHOT_SYNC_GZIP gzip REQUIRED)
