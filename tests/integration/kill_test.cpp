@@ -26,6 +26,18 @@ ChildProcess start_run(const Scenario& s) {
     return ChildProcess(options);
 }
 
+// SIGKILLs the run once the endpoint has received its first batch, so that
+// the snapshot is certainly under way (a fixed sleep is not enough on a
+// loaded machine or under sanitizers, where starting up takes longer).
+void kill_once_sending(ChildProcess& child, const FakeSegment& segment) {
+    for (int i = 0; i < 600 && segment.messages().empty() && !child.finished(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_FALSE(segment.messages().empty()) << "the run sent nothing within 60 s";
+    child.kill(SIGKILL);
+    child.wait();
+}
+
 void expect_complete_and_consistent(const Scenario& s, const FakeSegment& segment) {
     const auto expected = group_ids(parse_lines(s.dry_run().out));
     const auto received = segment.messages();
@@ -101,9 +113,7 @@ TEST(Kill, ResumeKeepsTheSnapshotsAsOf) {
         options.args = {snapshot_sync_binary(), "run", "--config", s.file("config.toml")};
         options.env = s.env();
         ChildProcess child(options);
-        std::this_thread::sleep_for(std::chrono::milliseconds(300));
-        child.kill(SIGKILL);
-        child.wait();
+        kill_once_sending(child, segment);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the clock moves on
     const auto r = run_snapshot_sync({"run", "--config", s.file("config.toml")}, s.env());
@@ -120,9 +130,7 @@ TEST(Kill, ConflictingAsOfWithAnUnfinishedSnapshotIsRefused) {
     s.configure(segment.url());
     {
         auto child = start_run(s);
-        std::this_thread::sleep_for(std::chrono::milliseconds(300));
-        child.kill(SIGKILL);
-        child.wait();
+        kill_once_sending(child, segment);
     }
     const auto r = run_snapshot_sync({"run", "--config", s.file("config.toml"), "--as-of", "2026-11-19T00:00:00Z"}, s.env());
     EXPECT_EQ(r.exit_code, 2);
