@@ -49,14 +49,21 @@ void expect_complete_and_consistent(const Scenario& s, const FakeSegment& segmen
 
 TEST(Kill, SigkillAtRandomMomentsThenResumeLosesNothing) {
     Scenario s(1500);
-    FakeSegment segment({"--script", k_slow_script});
+    s.set_batch_size(50);  // about 28 batches of 100 ms, 2 in flight: a run sends for over a second
+    FakeSegment segment({"--script", "slow=100x100000"});
     s.configure(segment.url());
     std::mt19937 rng(std::random_device{}());
     int kills = 0;
-    for (int attempt = 0; attempt < 40; ++attempt) {
+    // Each kill falls at a random moment after the run has sent something of its own, so
+    // that it lands mid-snapshot however slowly the process starts (a sanitizer, a loaded
+    // machine); tests/torture/ kills during start-up as well.
+    while (kills < 3) {
+        const auto received_before = segment.requests().size();
         auto child = start_run(s);
-        const auto delay = std::chrono::milliseconds(50 + rng() % 400);
-        std::this_thread::sleep_for(delay);
+        for (int i = 0; i < 600 && segment.requests().size() == received_before && !child.finished(); ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 150));
         if (child.finished()) {
             const auto r = child.wait();
             ASSERT_EQ(r.exit_code, 0) << r.err;
