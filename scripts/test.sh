@@ -3,8 +3,10 @@
 # installs the packages, builds with warnings as errors, starts PostgreSQL
 # and MariaDB on 127.0.0.1 (scripts/services.sh), runs every test with ctest
 # (unit, integration against the fake Segment endpoint and a real
-# Pushgateway, database tests), checks the deploy files, and stops the
-# servers again.
+# Pushgateway, database tests, kill torture), checks the deploy files, runs
+# the unit and integration suites again under sanitizers
+# (scripts/sanitize.sh), fuzzes the parsers for 60 s each
+# (scripts/fuzz.sh), and stops the servers again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -29,5 +31,11 @@ if [ -x scripts/check-deploy.sh ]; then
   step "deploy files"
   scripts/check-deploy.sh build
 fi
+
+step "sanitizers"
+scripts/sanitize.sh
+
+step "fuzzing"
+scripts/fuzz.sh 60
 
 step "all passed"
