@@ -16,7 +16,10 @@ step "packages"
 scripts/install-deps.sh
 
 step "build"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSNAPSHOT_SYNC_WERROR=ON >/dev/null
+# Every option spelled out: a build directory left by scripts/demo.sh has tests and benchmarks off.
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSNAPSHOT_SYNC_WERROR=ON \
+  -DSNAPSHOT_SYNC_BUILD_TESTS=ON -DSNAPSHOT_SYNC_BUILD_BENCH=ON \
+  -DSNAPSHOT_SYNC_WITH_POSTGRESQL=ON -DSNAPSHOT_SYNC_WITH_MYSQL=ON >/dev/null
 cmake --build build
 
 step "servers"
