@@ -52,6 +52,7 @@ std::unique_ptr<source::AccountSource> open_configured_source(const config::Conf
     source::SourceOptions options;
     options.password = config::resolve_database_password(config);
     options.connect_timeout_seconds = config.database_connect_timeout;
+    options.parallel_reads = static_cast<int>(config.parallel_reads);
     return source::open_source(url, options);
 }
 

@@ -161,6 +161,7 @@ const std::vector<KeySpec>& key_table() {
         string_key("database.password_file", "SNAPSHOT_SYNC_DATABASE_PASSWORD_FILE", &Config::database_password_file),
         int_key("database.chunk_size", "", &Config::chunk_size, 1, 100'000),
         int_key("database.reconnect_attempts", "", &Config::reconnect_attempts, 0, 100),
+        int_key("database.parallel_reads", "", &Config::parallel_reads, 1, 16),
         double_key("database.connect_timeout", "", &Config::database_connect_timeout, 1, 3600),
         string_key("segment.host", "SEGMENT_HOST", &Config::segment_host),
         string_key("segment.write_key", "SEGMENT_WRITE_KEY", &Config::write_key, true),

@@ -26,6 +26,7 @@ struct Config {
     std::string database_password_file;
     std::int64_t chunk_size = 2000;
     std::int64_t reconnect_attempts = 3;
+    std::int64_t parallel_reads = 2;
     double database_connect_timeout = 10.0;
 
     // [segment]

@@ -5,7 +5,9 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <utility>
 
@@ -244,6 +246,20 @@ void PgConnection::begin(PgTransactionKind kind) {
         }
     });
     m_impl->explicit_transaction = true;
+}
+
+std::string PgConnection::export_snapshot() {
+    const auto result = query("SELECT pg_export_snapshot()");
+    return result.row(0).text(0);
+}
+
+void PgConnection::join_snapshot(const std::string& snapshot) {
+    // The server names snapshots with hex digits and dashes ("00000003-0000001B-1").
+    const bool plain = !snapshot.empty() && std::all_of(snapshot.begin(), snapshot.end(), [](char c) {
+        return std::isxdigit(static_cast<unsigned char>(c)) || c == '-';
+    });
+    if (!plain) throw core::Error(core::ErrorKind::Internal, m_label + ": unexpected snapshot name '" + snapshot + "'");
+    exec("SET TRANSACTION SNAPSHOT '" + snapshot + "'");
 }
 
 void PgConnection::commit() {

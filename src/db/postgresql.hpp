@@ -123,6 +123,14 @@ public:
     void rollback();
     bool in_transaction() const;
 
+    // Inside a ReadOnlySnapshot transaction: its snapshot, for other
+    // connections to join (pg_export_snapshot). Valid until this
+    // transaction ends.
+    std::string export_snapshot();
+    // As the first statement after begin(ReadOnlySnapshot): read the snapshot
+    // another connection exported, so both see exactly the same data.
+    void join_snapshot(const std::string& snapshot);
+
     bool has_table(const std::string& table);
     bool has_column(const std::string& table, const std::string& column);
 

@@ -29,6 +29,8 @@ struct AccountRow {
     // A value the source could not decode (e.g. an id that is not 16 bytes):
     // the account is reported as failed with this reason, the run goes on.
     std::optional<std::string> defect;
+
+    bool operator==(const AccountRow&) const = default;
 };
 
 }  // namespace ss::source

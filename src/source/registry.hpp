@@ -16,6 +16,9 @@ namespace ss::source {
 struct SourceOptions {
     std::optional<std::string> password;  // overrides the URL's (password file)
     double connect_timeout_seconds = 10.0;
+    // PostgreSQL: chunks read at once, each on a connection of its own that
+    // joins the run's snapshot. 1 reads one chunk at a time.
+    int parallel_reads = 2;
 };
 
 std::unique_ptr<AccountSource> open_source(const config::DatabaseUrl& url, const SourceOptions& options);

@@ -18,16 +18,19 @@ std::string SnapshotQuery::created_before_text() const { return core::format_db_
 std::vector<AccountRow> AccountSource::read_chunk(const SnapshotQuery& query, const core::Uuid& after,
                                                   std::size_t limit) {
     std::vector<AccountRow> rows = fetch_traits(query, after, limit);
-    if (!query.read_plans || rows.empty()) return rows;
+    if (query.read_plans && !rows.empty()) attach_plans(rows, fetch_plans(after, rows.back().id));
+    return rows;
+}
+
+void AccountSource::attach_plans(std::vector<AccountRow>& rows,
+                                 const std::vector<std::pair<core::Uuid, std::string>>& plans) {
     // Both lists are in id order: merge. Plans of accounts outside the chunk
     // (ineligible, other shards) are skipped.
-    const auto plans = fetch_plans(after, rows.back().id);
     auto plan = plans.begin();
     for (auto& row : rows) {
         while (plan != plans.end() && plan->first < row.id) ++plan;
         if (plan != plans.end() && plan->first == row.id) row.plan_key = plan->second;
     }
-    return rows;
 }
 
 std::string_view sql_file(std::string_view path) {

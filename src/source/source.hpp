@@ -60,11 +60,16 @@ public:
 
     // Up to `limit` eligible accounts with id > after, in id order, traits
     // filled in (and plan_key when query.read_plans). Fewer than `limit`
-    // means the end was reached.
-    std::vector<AccountRow> read_chunk(const SnapshotQuery& query, const core::Uuid& after, std::size_t limit);
+    // means the end was reached. A source may read ahead (PostgreSQL reads
+    // the next chunks on other connections of the same snapshot).
+    virtual std::vector<AccountRow> read_chunk(const SnapshotQuery& query, const core::Uuid& after,
+                                               std::size_t limit);
 
 protected:
     AccountSource() = default;
+
+    // Sets plan_key on the rows that have one: both lists in id order.
+    static void attach_plans(std::vector<AccountRow>& rows, const std::vector<std::pair<core::Uuid, std::string>>& plans);
 
     virtual std::vector<AccountRow> fetch_traits(const SnapshotQuery& query, const core::Uuid& after,
                                                  std::size_t limit) = 0;
