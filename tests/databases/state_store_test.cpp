@@ -202,7 +202,7 @@ TEST_P(StateStore, AKilledRunResumesFromTheDatabaseCheckpoint) {
                                 {})
                   .exit_code,
               0);
-    FakeSegment segment({"--script", "slow=30x100000"});
+    FakeSegment segment({"--script", "slow=150x100000"});  // a run of about 2 s
     write_text(dir.file("c.toml"), "[database]\nurl = \"sqlite:" + dir.file("f.db") + "\"\n[segment]\nhost = \"" +
                                        segment.url() + "\"\nmessages_per_second = 0\nbatch_size = 50\n");
     const std::map<std::string, std::string> env{{"SEGMENT_WRITE_KEY", "k"}, {"SNAPSHOT_SYNC_CHECKPOINT", where.url()}};

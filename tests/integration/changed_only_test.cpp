@@ -203,7 +203,7 @@ TEST_P(ChangedOnly, AnUnacknowledgedBatchRecordsNoFingerprint) {
         }
     }
     // A crash on top, at a random moment of the resumed run, then the final resume.
-    FakeSegment healthy({"--script", "slow=20x100000"});
+    FakeSegment healthy({"--script", "slow=100x100000"});
     s.configure(healthy.url(), "[run]\nchanged_only = true\n");
     {
         ProcessOptions options;

@@ -15,8 +15,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// Slow enough that a run lasts about a second: 30 ms per request.
-constexpr const char* k_slow_script = "slow=30x100000";
+// Slow enough that a run lasts a second or so: 150 ms per request, 2 in flight.
+constexpr const char* k_slow_script = "slow=150x100000";
 
 ChildProcess start_run(const Scenario& s) {
     ProcessOptions options;
@@ -30,10 +30,11 @@ ChildProcess start_run(const Scenario& s) {
 // the snapshot is certainly under way (a fixed sleep is not enough on a
 // loaded machine or under sanitizers, where starting up takes longer).
 void kill_once_sending(ChildProcess& child, const FakeSegment& segment) {
-    for (int i = 0; i < 600 && segment.messages().empty() && !child.finished(); ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (int i = 0; i < 6000 && segment.messages().empty() && !child.finished(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     ASSERT_FALSE(segment.messages().empty()) << "the run sent nothing within 60 s";
+    ASSERT_FALSE(child.finished()) << "the run finished before it could be killed";
     child.kill(SIGKILL);
     child.wait();
 }
