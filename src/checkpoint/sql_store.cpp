@@ -2,7 +2,9 @@
 
 #include "core/error.hpp"
 
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -75,7 +77,16 @@ public:
         if (access == Access::ReadOnly) return;
         m_tables->create_tables();
         const std::string lock = fmt::format("snapshot-sync:{}:{}", m_job, m_shard);
-        if (!m_tables->try_lock(lock)) {
+        // A run that was just killed holds its server lock until the server
+        // notices the closed connection, a moment later: a rerun that starts
+        // at once (a restarted pod, a test) waits that moment out.
+        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        bool locked = m_tables->try_lock(lock);
+        while (!locked && std::chrono::steady_clock::now() < give_up) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            locked = m_tables->try_lock(lock);
+        }
+        if (!locked) {
             throw core::Error(core::ErrorKind::Locked,
                               fmt::format("{}: another snapshot-sync run holds the checkpoint of job '{}' shard {}",
                                           m_tables->describe(), m_job, m_shard));
