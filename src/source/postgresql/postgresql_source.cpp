@@ -59,7 +59,7 @@ public:
                                        std::size_t limit) override {
         if (m_readers.empty() || limit < 2) {
             drain();
-            return read_on(*m_db, query, after, limit);
+            return AccountSource::read_chunk(query, after, limit);  // on m_db
         }
         if (m_ahead.empty() || m_ahead.front().after != after || m_ahead.front().limit != limit) {
             drain();  // not the chunk read ahead (a resume, a retry): start again from here
@@ -186,6 +186,7 @@ private:
         return parse_id(result.row(0).text(0));
     }
 
+    // AccountSource::read_chunk on a reader's connection.
     std::vector<AccountRow> read_on(db::PgConnection& db, const SnapshotQuery& query, const core::Uuid& after,
                                     std::size_t limit) const {
         auto rows = traits_on(db, query, after, limit);
