@@ -120,6 +120,19 @@ TOML
 # Distinct accounts the endpoint acknowledged.
 delivered() { grep -o '"groupId":"[0-9a-z]*"' "$1" | sort -u | wc -l; }
 
+# A run of build-tsan's binary to the end against an endpoint answering by
+# `script`, which must leave every eligible account in the endpoint's log.
+run_to_the_end() {  # script log what [run args...]
+  local script=$1 log=$2 what=$3
+  shift 3
+  start_fake_segment "$script" "$log"
+  tsan_config "$fake_url"
+  "$bin" run --config "$work/config.toml" --as-of $as_of "$@" 2>"$work/run.err" ||
+    { echo "sanitize: $what failed"; tail -5 "$work/run.err"; exit 1; }
+  [ "$(delivered "$log")" = "$eligible" ] || { echo "sanitize: accounts missing after $what"; exit 1; }
+  stop_fake_segment
+}
+
 tsan() {
   step "ThreadSanitizer build ($cxx)"
   configure build-tsan thread
@@ -137,12 +150,8 @@ tsan() {
   eligible=$(SNAPSHOT_SYNC_DATABASE_URL="sqlite:$work/fizzy.sqlite3" "$bin" run --dry-run --as-of $as_of | wc -l)
 
   # Faults while 8 senders share the pacing: 503s, a 429 that halves the rate, resets, slow answers.
-  start_fake_segment "200x3,503x4,429:ra=1,reset,rst,eof,slow=300x6,503,200x5,429,reset" "$work/faults.ndjson"
-  tsan_config "$fake_url"
-  "$bin" run --config "$work/config.toml" --as-of $as_of 2>"$work/faults.err" ||
-    { echo "sanitize: the run with faults failed"; tail -5 "$work/faults.err"; exit 1; }
-  [ "$(delivered "$work/faults.ndjson")" = "$eligible" ] || { echo "sanitize: accounts missing after the faults"; exit 1; }
-  stop_fake_segment
+  run_to_the_end "200x3,503x4,429:ra=1,reset,rst,eof,slow=300x6,503,200x5,429,reset" "$work/faults.ndjson" \
+    "the run with faults"
   echo "sanitize: 8 senders through faults delivered all $eligible accounts"
 
   # A SIGTERM while batches are in flight: exit 6; then the resume completes.
@@ -164,12 +173,7 @@ tsan() {
   wait "$run_pid" || status=$?
   [ "$status" = 6 ] || { echo "sanitize: SIGTERM gave exit $status, not 6"; tail -5 "$work/term.err"; exit 1; }
   stop_fake_segment
-  start_fake_segment "200" "$work/term.ndjson"
-  tsan_config "$fake_url"
-  "$bin" run --config "$work/config.toml" --as-of $as_of 2>"$work/resume.err" ||
-    { echo "sanitize: the resume failed"; tail -5 "$work/resume.err"; exit 1; }
-  [ "$(delivered "$work/term.ndjson")" = "$eligible" ] || { echo "sanitize: accounts missing after the resume"; exit 1; }
-  stop_fake_segment
+  run_to_the_end "200" "$work/term.ndjson" "the resume"
   echo "sanitize: SIGTERM with 8 senders in flight exited 6 and the resume delivered all $eligible accounts"
   unset TSAN_OPTIONS
   check_reports "TSan"
