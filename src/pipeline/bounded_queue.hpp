@@ -30,7 +30,9 @@ public:
     std::optional<T> pop(std::stop_token stop) {
         std::unique_lock lock(m_mutex);
         if (!m_not_empty.wait(lock, stop, [&] { return m_closed || !m_items.empty(); })) return std::nullopt;
-        if (m_items.empty()) return std::nullopt;
+        // A stop requested while items wait starts none of them (the wait
+        // above returns true when items are there, stop or not).
+        if (m_items.empty() || stop.stop_requested()) return std::nullopt;
         T item = std::move(m_items.front());
         m_items.pop_front();
         m_not_full.notify_one();

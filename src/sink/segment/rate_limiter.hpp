@@ -19,7 +19,8 @@ public:
     // 0 = unlimited, for either.
     RateLimiter(double messages_per_second, double requests_per_second);
 
-    // Waits until `messages` may go out as one request. False when stopped.
+    // Waits until `messages` may go out as one request. False when a stop cut
+    // the wait short (not when their turn had already come).
     bool acquire(std::size_t messages, std::stop_token stop);
 
     // A 429: nobody sends for `pause`, and the message rate halves.
@@ -42,7 +43,7 @@ private:
     std::size_t m_throttled = 0;
 };
 
-// Sleeps for `d` unless stop is requested first; false when stopped.
+// Sleeps for `d` unless stop is requested first; false when that cut it short.
 bool sleep_for(std::chrono::milliseconds d, std::stop_token stop);
 
 }  // namespace ss::sink

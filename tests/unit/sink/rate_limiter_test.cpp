@@ -34,5 +34,16 @@ TEST(RateLimiter, StopEndsTheWait) {
     EXPECT_FALSE(limiter.acquire(1, stop.get_token()));
 }
 
+// A batch whose turn has come goes out even after a stop: the sender holding it
+// finishes it, rather than drop it while another sender's later batch is delivered.
+TEST(RateLimiter, AStopDoesNotTakeAwayATurnThatHasCome) {
+    RateLimiter limiter(0, 0);
+    std::stop_source stop;
+    stop.request_stop();
+    EXPECT_TRUE(limiter.acquire(100, stop.get_token()));
+    EXPECT_TRUE(sleep_for(std::chrono::milliseconds(0), stop.get_token()));
+    EXPECT_FALSE(sleep_for(std::chrono::milliseconds(100'000), stop.get_token()));
+}
+
 }  // namespace
 }  // namespace ss::sink
