@@ -288,11 +288,14 @@ void handle_batch(State& state, const httplib::Request& req, httplib::Response& 
         std::lock_guard lock(state.mutex);
         if (state.requests_log.is_open()) state.requests_log << record.dump() << "\n" << std::flush;
         if (status >= 200 && status < 300 && state.log.is_open()) {
+            // The whole batch in one write, before the answer goes out.
+            std::string lines;
             for (auto& m : batch) {
                 m["_request"] = number;
-                state.log << m.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
+                lines += m.dump(-1, ' ', false, Json::error_handler_t::replace);
+                lines += '\n';
             }
-            state.log << std::flush;
+            state.log << lines << std::flush;
         }
     }
     if (status == -2 || status == -3) {
