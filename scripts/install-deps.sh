@@ -16,7 +16,7 @@ test_packages=(
   postgresql mariadb-server prometheus-pushgateway
   sqlite3 time iproute2 procps curl ca-certificates
   clang libclang-rt-14-dev
-  bc python3
+  bc python3 openssl
 )
 
 packages=("${build_packages[@]}")

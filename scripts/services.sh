@@ -22,6 +22,9 @@
 #                                with 256M, 4-6.5 min with 1G and 78 s with 4G (warm); PostgreSQL,
 #                                on the OS cache, 34 s. Raise it for benchmarks.
 #
+# MariaDB serves TLS with a certificate for 127.0.0.1 from a throwaway CA
+# (its certificate: \$SNAPSHOT_SYNC_TEST_MYSQL_CA).
+#
 # The test user app (password app_pw) owns the database appdb and may create
 # and drop databases and users of its own: the tests make a fresh database
 # each, and a user without privileges for the permission tests.
@@ -129,6 +132,25 @@ start_my_server() {
   die "MariaDB did not start; see $MYRUN/error.log"
 }
 
+# A CA of the test's own and a server certificate signed by it, so that the
+# tests can connect with TLS (ssl-mode=VERIFY_IDENTITY&ssl-ca=). The
+# certificate names 127.0.0.1 only, not localhost: a test connects to
+# localhost to see the host name checked.
+make_my_tls() {
+  local dir=$MYRUN/tls
+  mkdir -p "$dir"
+  {
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=snapshot-sync test CA" \
+      -keyout "$dir/ca-key.pem" -out "$dir/ca.pem"
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+      -keyout "$dir/server-key.pem" -out "$dir/server.csr"
+    printf 'subjectAltName=IP:127.0.0.1\n' >"$dir/server.ext"
+    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca-key.pem" -CAcreateserial \
+      -days 30 -extfile "$dir/server.ext" -out "$dir/server.pem"
+  } >"$dir/openssl.log" 2>&1 || die "could not make the test TLS certificates; see $dir/openssl.log"
+  chown -R mysql:mysql "$dir"
+}
+
 start_my() {
   command -v mariadb-install-db >/dev/null || die "MariaDB is not installed (mariadb-install-db missing)"
   port_taken "$MYPORT" && die "port $MYPORT is already in use: set SNAPSHOT_SYNC_MYSQL_PORT to a free port"
@@ -137,6 +159,7 @@ start_my() {
   rm -rf "$MYDATA" "$MYRUN"
   mkdir -p "$MYDATA" "$MYRUN"
   chown mysql:mysql "$MYDATA" "$MYRUN"
+  make_my_tls
   cat >"$MYCNF" <<CNF
 [client-server]
 port = $MYPORT
@@ -153,6 +176,9 @@ collation-server = utf8mb4_general_ci
 innodb_buffer_pool_size = ${SNAPSHOT_SYNC_MYSQL_BUFFER_POOL:-1G}
 innodb_flush_log_at_trx_commit = 2
 max_connections = 300
+ssl-ca = $MYRUN/tls/ca.pem
+ssl-cert = $MYRUN/tls/server.pem
+ssl-key = $MYRUN/tls/server-key.pem
 CNF
   mariadb-install-db --defaults-file="$MYCNF" --auth-root-authentication-method=normal --skip-test-db \
     >"$MYRUN/install-db.log" 2>&1 || die "mariadb-install-db failed; see $MYRUN/install-db.log"
@@ -199,6 +225,7 @@ restart_my() {
 print_env() {
   echo "export SNAPSHOT_SYNC_TEST_POSTGRESQL_URL=postgresql://app:app_pw@127.0.0.1:$PGPORT/appdb"
   echo "export SNAPSHOT_SYNC_TEST_MYSQL_URL=mysql://app:app_pw@127.0.0.1:$MYPORT/appdb"
+  echo "export SNAPSHOT_SYNC_TEST_MYSQL_CA=$MYRUN/tls/ca.pem"
 }
 
 # Which servers a command applies to: both, or the one named.

@@ -3,6 +3,7 @@
 //   sqlite:PATH | sqlite://PATH | sqlite:///ABS/PATH
 //   postgresql://user[:password]@host[:port]/db[?sslmode=...]   (also postgres://)
 //   mysql://user[:password]@host[:port]/db[?socket=/path/mysqld.sock]
+//                                          [?ssl-mode=...&ssl-ca=...]   (db/mysql.cpp)
 // Parts are percent-decoded. The password is registered as a secret the
 // moment it is parsed; redacted() is the only form that is ever printed.
 

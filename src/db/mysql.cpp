@@ -66,14 +66,62 @@ std::size_t copy_through(std::string_view sql, std::size_t i, std::string_view e
     return next;
 }
 
-sql::ConnectOptionsMap connect_options(const config::DatabaseUrl& url, const ConnectOptions& options) {
-    for (const auto& [key, value] : url.params) {
-        if (key != "socket") {
+std::string upper(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return text;
+}
+
+// TLS, spelled as the mysql client spells it. ssl-mode: DISABLED (the
+// default: the client library starts TLS only when asked), REQUIRED (encrypt;
+// the certificate is checked against ssl-ca when one is given, as the mysql
+// client does, else accepted as it is), VERIFY_CA or VERIFY_IDENTITY (encrypt,
+// check the certificate against ssl-ca or the system's CAs and its name
+// against the host: the MariaDB client library checks the two together, so
+// both modes do both). ssl-ca without ssl-mode means VERIFY_IDENTITY;
+// ssl-cert and ssl-key give a client certificate.
+void add_tls_options(const config::DatabaseUrl& url, sql::ConnectOptionsMap& map) {
+    const auto param = [&](const char* key) -> const std::string* {
+        const auto it = url.params.find(key);
+        return it == url.params.end() ? nullptr : &it->second;
+    };
+    const std::string* ca = param("ssl-ca");
+    const std::string* cert = param("ssl-cert");
+    const std::string* key = param("ssl-key");
+    const std::string* mode_text = param("ssl-mode");
+    const std::string mode = mode_text ? upper(*mode_text) : (ca ? "VERIFY_IDENTITY" : "DISABLED");
+    if (mode != "DISABLED" && mode != "REQUIRED" && mode != "VERIFY_CA" && mode != "VERIFY_IDENTITY") {
+        throw core::UsageError(fmt::format(
+            "{}: ssl-mode must be DISABLED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY", url.redacted()));
+    }
+    if (mode == "DISABLED") {
+        if (ca || cert || key) {
             throw core::UsageError(
-                fmt::format("{}: unknown mysql URL parameter '{}' (supported: socket)", url.redacted(), key));
+                fmt::format("{}: ssl-ca, ssl-cert and ssl-key need an ssl-mode other than DISABLED", url.redacted()));
+        }
+        return;
+    }
+    if ((cert == nullptr) != (key == nullptr)) {
+        throw core::UsageError(fmt::format("{}: ssl-cert and ssl-key go together", url.redacted()));
+    }
+    map["sslEnforce"] = true;
+    map["sslVerify"] = mode != "REQUIRED";
+    if (ca) map["sslCA"] = sql::SQLString(*ca);
+    if (cert) map["sslCert"] = sql::SQLString(*cert);
+    if (key) map["sslKey"] = sql::SQLString(*key);
+}
+
+sql::ConnectOptionsMap connect_options(const config::DatabaseUrl& url, const ConnectOptions& options) {
+    static constexpr std::array k_params{"socket", "ssl-mode", "ssl-ca", "ssl-cert", "ssl-key"};
+    for (const auto& [key, value] : url.params) {
+        if (std::find(k_params.begin(), k_params.end(), key) == k_params.end()) {
+            throw core::UsageError(fmt::format(
+                "{}: unknown mysql URL parameter '{}' (supported: socket, ssl-mode, ssl-ca, ssl-cert, ssl-key)",
+                url.redacted(), key));
         }
     }
     sql::ConnectOptionsMap map;
+    add_tls_options(url, map);
     if (auto socket = url.params.find("socket"); socket != url.params.end()) {
         map["hostName"] = sql::SQLString("unix://" + socket->second);
     } else {

@@ -143,6 +143,25 @@ std::string ScratchDatabase::create_user_without_select(const std::string& passw
     return with_credentials(m_url, user, password);
 }
 
+std::string ScratchDatabase::create_tls_only_user(const std::string& password) {
+    if (m_server != Server::Mysql) throw std::logic_error("create_tls_only_user: MariaDB only");
+    const std::string user = m_name + "_tls";
+    m_users.push_back(user);
+    admin({fmt::format("CREATE USER '{0}'@'127.0.0.1' IDENTIFIED BY '{1}' REQUIRE SSL", user, password),
+           fmt::format("GRANT SELECT ON {0}.* TO '{1}'@'127.0.0.1'", m_name, user)});
+    return with_credentials(m_url, user, password);
+}
+
+std::string mysql_tls_ca() {
+    const char* value = std::getenv("SNAPSHOT_SYNC_TEST_MYSQL_CA");
+    if (value == nullptr || *value == '\0') {
+        throw std::runtime_error(
+            "SNAPSHOT_SYNC_TEST_MYSQL_CA is not set: 'eval \"$(scripts/services.sh env)\"' (database tests are "
+            "never skipped)");
+    }
+    return value;
+}
+
 // --------------------------------------------------------------- PrivateServer
 
 PrivateServer::PrivateServer(Server server) : m_server(server), m_port(free_port()) {

@@ -55,6 +55,9 @@ public:
     int terminate_sessions() const;
     // A login that may connect but read none of Fizzy's tables; its URL.
     std::string create_user_without_select(const std::string& password);
+    // MariaDB only: a login that may read this database but is let in only
+    // over TLS (REQUIRE SSL); its URL.
+    std::string create_tls_only_user(const std::string& password);
 
 private:
     void admin(const std::vector<std::string>& statements) const;
@@ -89,6 +92,10 @@ private:
     int m_port = 0;
     std::string m_url;
 };
+
+// The CA certificate the test MariaDB's server certificate is signed with
+// (SNAPSHOT_SYNC_TEST_MYSQL_CA); throws, failing the test, when not set.
+std::string mysql_tls_ca();
 
 // A TCP port on 127.0.0.1 that nothing listens on (just now).
 int free_port();
