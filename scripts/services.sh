@@ -22,8 +22,9 @@
 #                                with 256M, 4-6.5 min with 1G and 78 s with 4G (warm); PostgreSQL,
 #                                on the OS cache, 34 s. Raise it for benchmarks.
 #
-# MariaDB serves TLS with a certificate for 127.0.0.1 from a throwaway CA
-# (its certificate: \$SNAPSHOT_SYNC_TEST_MYSQL_CA).
+# Both serve TLS with a certificate for 127.0.0.1 from a throwaway CA (its
+# certificate: $SNAPSHOT_SYNC_TEST_POSTGRESQL_CA, $SNAPSHOT_SYNC_TEST_MYSQL_CA);
+# PostgreSQL lets members of the role tls_only in over TLS only.
 #
 # The test user app (password app_pw) owns the database appdb and may create
 # and drop databases and users of its own: the tests make a fresh database
@@ -58,12 +59,32 @@ require_root() {
   [ "$(id -u)" = 0 ] || die "run as root (the servers run as the postgres and mysql users)"
 }
 
+# A CA of the test's own and a server certificate signed by it, in DIR,
+# owned by USER, so that the tests can connect with TLS and check the
+# certificate (the CA: DIR/ca.pem). The certificate names 127.0.0.1 only, not
+# localhost: a test connects to localhost to see the host name checked.
+make_tls() {
+  local dir=$1 owner=$2
+  mkdir -p "$dir"
+  {
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=snapshot-sync test CA" \
+      -keyout "$dir/ca-key.pem" -out "$dir/ca.pem"
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+      -keyout "$dir/server-key.pem" -out "$dir/server.csr"
+    printf 'subjectAltName=IP:127.0.0.1\n' >"$dir/server.ext"
+    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca-key.pem" -CAcreateserial \
+      -days 30 -extfile "$dir/server.ext" -out "$dir/server.pem"
+  } >"$dir/openssl.log" 2>&1 || die "could not make the test TLS certificates; see $dir/openssl.log"
+  chown -R "$owner:$owner" "$dir"
+}
+
 # ---------------------------------------------------------------- PostgreSQL
 
 start_pg_server() {
   port_taken "$PGPORT" && die "port $PGPORT is already in use: set SNAPSHOT_SYNC_PG_PORT to a free port"
   runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGRUN/pg.log" -w -t 60 \
-    -o "-p $PGPORT -k $PGRUN -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-p $PGPORT -k $PGRUN -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+        -c ssl=on -c ssl_cert_file=$PGRUN/tls/server.pem -c ssl_key_file=$PGRUN/tls/server-key.pem" \
     start >/dev/null || die "PostgreSQL did not start; see $PGRUN/pg.log"
 }
 
@@ -78,9 +99,14 @@ start_pg() {
   chmod 700 "$PGDATA"
   runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
     -E UTF8 --locale=C.UTF-8 --no-sync >"$PGRUN/initdb.log" 2>&1 || die "initdb failed; see $PGRUN/initdb.log"
+  make_tls "$PGRUN/tls" postgres
+  # Members of tls_only may connect over TLS only (what MariaDB's REQUIRE SSL does).
+  sed -i '0,/^host /s//hostnossl all +tls_only 127.0.0.1\/32 reject\n&/' "$PGDATA/pg_hba.conf"
+  grep -q '^hostnossl all +tls_only' "$PGDATA/pg_hba.conf" || die "could not add the tls_only rule to pg_hba.conf"
   start_pg_server
   psql -h "$PGRUN" -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -q \
     -c "CREATE ROLE app LOGIN PASSWORD 'app_pw' CREATEDB CREATEROLE" \
+    -c "CREATE ROLE tls_only NOLOGIN" -c "GRANT tls_only TO app WITH ADMIN OPTION" \
     -c "CREATE DATABASE appdb OWNER app" >/dev/null
   echo "postgresql $(head -1 "$PGDATA/postmaster.pid") on 127.0.0.1:$PGPORT"
 }
@@ -132,25 +158,6 @@ start_my_server() {
   die "MariaDB did not start; see $MYRUN/error.log"
 }
 
-# A CA of the test's own and a server certificate signed by it, so that the
-# tests can connect with TLS (ssl-mode=VERIFY_IDENTITY&ssl-ca=). The
-# certificate names 127.0.0.1 only, not localhost: a test connects to
-# localhost to see the host name checked.
-make_my_tls() {
-  local dir=$MYRUN/tls
-  mkdir -p "$dir"
-  {
-    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=snapshot-sync test CA" \
-      -keyout "$dir/ca-key.pem" -out "$dir/ca.pem"
-    openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
-      -keyout "$dir/server-key.pem" -out "$dir/server.csr"
-    printf 'subjectAltName=IP:127.0.0.1\n' >"$dir/server.ext"
-    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca-key.pem" -CAcreateserial \
-      -days 30 -extfile "$dir/server.ext" -out "$dir/server.pem"
-  } >"$dir/openssl.log" 2>&1 || die "could not make the test TLS certificates; see $dir/openssl.log"
-  chown -R mysql:mysql "$dir"
-}
-
 start_my() {
   command -v mariadb-install-db >/dev/null || die "MariaDB is not installed (mariadb-install-db missing)"
   port_taken "$MYPORT" && die "port $MYPORT is already in use: set SNAPSHOT_SYNC_MYSQL_PORT to a free port"
@@ -159,7 +166,7 @@ start_my() {
   rm -rf "$MYDATA" "$MYRUN"
   mkdir -p "$MYDATA" "$MYRUN"
   chown mysql:mysql "$MYDATA" "$MYRUN"
-  make_my_tls
+  make_tls "$MYRUN/tls" mysql
   cat >"$MYCNF" <<CNF
 [client-server]
 port = $MYPORT
@@ -225,6 +232,7 @@ restart_my() {
 print_env() {
   echo "export SNAPSHOT_SYNC_TEST_POSTGRESQL_URL=postgresql://app:app_pw@127.0.0.1:$PGPORT/appdb"
   echo "export SNAPSHOT_SYNC_TEST_MYSQL_URL=mysql://app:app_pw@127.0.0.1:$MYPORT/appdb"
+  echo "export SNAPSHOT_SYNC_TEST_POSTGRESQL_CA=$PGRUN/tls/ca.pem"
   echo "export SNAPSHOT_SYNC_TEST_MYSQL_CA=$MYRUN/tls/ca.pem"
 }
 

@@ -144,20 +144,28 @@ std::string ScratchDatabase::create_user_without_select(const std::string& passw
 }
 
 std::string ScratchDatabase::create_tls_only_user(const std::string& password) {
-    if (m_server != Server::Mysql) throw std::logic_error("create_tls_only_user: MariaDB only");
     const std::string user = m_name + "_tls";
     m_users.push_back(user);
-    admin({fmt::format("CREATE USER '{0}'@'127.0.0.1' IDENTIFIED BY '{1}' REQUIRE SSL", user, password),
-           fmt::format("GRANT SELECT ON {0}.* TO '{1}'@'127.0.0.1'", m_name, user)});
+    if (m_server == Server::Postgresql) {
+        // services.sh's pg_hba.conf rejects members of tls_only without TLS.
+        admin({fmt::format("CREATE ROLE {} LOGIN PASSWORD '{}'", user, password),
+               fmt::format("GRANT CONNECT ON DATABASE {} TO {}", m_name, user),
+               fmt::format("GRANT tls_only TO {}", user)});
+        exec({fmt::format("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}", user)});
+    } else {
+        admin({fmt::format("CREATE USER '{0}'@'127.0.0.1' IDENTIFIED BY '{1}' REQUIRE SSL", user, password),
+               fmt::format("GRANT SELECT ON {0}.* TO '{1}'@'127.0.0.1'", m_name, user)});
+    }
     return with_credentials(m_url, user, password);
 }
 
-std::string mysql_tls_ca() {
-    const char* value = std::getenv("SNAPSHOT_SYNC_TEST_MYSQL_CA");
+std::string server_tls_ca(Server server) {
+    const char* name =
+        server == Server::Postgresql ? "SNAPSHOT_SYNC_TEST_POSTGRESQL_CA" : "SNAPSHOT_SYNC_TEST_MYSQL_CA";
+    const char* value = std::getenv(name);
     if (value == nullptr || *value == '\0') {
-        throw std::runtime_error(
-            "SNAPSHOT_SYNC_TEST_MYSQL_CA is not set: 'eval \"$(scripts/services.sh env)\"' (database tests are "
-            "never skipped)");
+        throw std::runtime_error(fmt::format(
+            "{} is not set: 'eval \"$(scripts/services.sh env)\"' (database tests are never skipped)", name));
     }
     return value;
 }

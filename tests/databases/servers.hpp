@@ -55,8 +55,9 @@ public:
     int terminate_sessions() const;
     // A login that may connect but read none of Fizzy's tables; its URL.
     std::string create_user_without_select(const std::string& password);
-    // MariaDB only: a login that may read this database but is let in only
-    // over TLS (REQUIRE SSL); its URL.
+    // A login that may read this database's tables (call it after loading
+    // them) but is let in only over TLS (MariaDB: REQUIRE SSL; PostgreSQL:
+    // a member of services.sh's tls_only role); its URL.
     std::string create_tls_only_user(const std::string& password);
 
 private:
@@ -93,9 +94,10 @@ private:
     std::string m_url;
 };
 
-// The CA certificate the test MariaDB's server certificate is signed with
-// (SNAPSHOT_SYNC_TEST_MYSQL_CA); throws, failing the test, when not set.
-std::string mysql_tls_ca();
+// The CA certificate the test server's certificate is signed with
+// (SNAPSHOT_SYNC_TEST_POSTGRESQL_CA, SNAPSHOT_SYNC_TEST_MYSQL_CA); throws,
+// failing the test, when not set.
+std::string server_tls_ca(Server server);
 
 // A TCP port on 127.0.0.1 that nothing listens on (just now).
 int free_port();
