@@ -25,6 +25,18 @@ const char* env_name(Server server) {
     return server == Server::Postgresql ? "SNAPSHOT_SYNC_TEST_POSTGRESQL_URL" : "SNAPSHOT_SYNC_TEST_MYSQL_URL";
 }
 
+// A variable services.sh's env lines set; throws, failing the test, when not set.
+std::string required_env(const char* name) {
+    const char* value = std::getenv(name);
+    if (value == nullptr || *value == '\0') {
+        throw std::runtime_error(fmt::format(
+            "{} is not set: start the test servers with 'scripts/services.sh start' and "
+            "'eval \"$(scripts/services.sh env)\"' (database tests are never skipped)",
+            name));
+    }
+    return value;
+}
+
 // "ss_<pid>_<n>_<random>": unique across concurrent test processes.
 std::string unique_name() {
     static std::atomic<int> counter{0};
@@ -49,16 +61,7 @@ std::string server_name(Server server) { return server == Server::Postgresql ? "
 
 void PrintTo(Server server, std::ostream* out) { *out << server_name(server); }
 
-std::string server_url(Server server) {
-    const char* value = std::getenv(env_name(server));
-    if (value == nullptr || *value == '\0') {
-        throw std::runtime_error(fmt::format(
-            "{} is not set: start the test servers with 'scripts/services.sh start' and "
-            "'eval \"$(scripts/services.sh env)\"' (database tests are never skipped)",
-            env_name(server)));
-    }
-    return value;
-}
+std::string server_url(Server server) { return required_env(env_name(server)); }
 
 // The URLs here are the simple ones services.sh prints: scheme://user:password@host:port/database.
 std::string with_database(const std::string& url, const std::string& database) {
@@ -160,14 +163,8 @@ std::string ScratchDatabase::create_tls_only_user(const std::string& password) {
 }
 
 std::string server_tls_ca(Server server) {
-    const char* name =
-        server == Server::Postgresql ? "SNAPSHOT_SYNC_TEST_POSTGRESQL_CA" : "SNAPSHOT_SYNC_TEST_MYSQL_CA";
-    const char* value = std::getenv(name);
-    if (value == nullptr || *value == '\0') {
-        throw std::runtime_error(fmt::format(
-            "{} is not set: 'eval \"$(scripts/services.sh env)\"' (database tests are never skipped)", name));
-    }
-    return value;
+    return required_env(server == Server::Postgresql ? "SNAPSHOT_SYNC_TEST_POSTGRESQL_CA"
+                                                     : "SNAPSHOT_SYNC_TEST_MYSQL_CA");
 }
 
 // --------------------------------------------------------------- PrivateServer

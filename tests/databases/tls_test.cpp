@@ -43,6 +43,17 @@ std::string on_host(std::string url, const std::string& host) {
     return url.replace(at + 1, std::string("127.0.0.1").size(), host);
 }
 
+// A run's one error line: exit status, what it names, the secret not.
+void expect_one_line_error(const ProcessResult& r, int exit_code, const std::string& what,
+                           const std::string& secret) {
+    EXPECT_EQ(r.exit_code, exit_code) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+    const auto lines = lines_of(r.err);
+    ASSERT_EQ(lines.size(), 1u) << r.err;
+    EXPECT_THAT(lines[0], HasSubstr(what));
+    EXPECT_THAT(r.err, Not(HasSubstr(secret)));
+}
+
 class DatabaseTls : public ::testing::TestWithParam<Server> {
 protected:
     void SetUp() override {
@@ -68,18 +79,9 @@ protected:
         EXPECT_EQ(r.out, expected) << query;
     }
 
-    // A run's one error line: exit status, what it names, the password not.
-    static void expect_one_line_error(const ProcessResult& r, int exit_code, const std::string& what) {
-        EXPECT_EQ(r.exit_code, exit_code) << r.err;
-        EXPECT_TRUE(r.out.empty()) << r.out;
-        const auto lines = lines_of(r.err);
-        ASSERT_EQ(lines.size(), 1u) << r.err;
-        EXPECT_THAT(lines[0], HasSubstr(what));
-        EXPECT_THAT(r.err, Not(HasSubstr(k_password)));
-    }
     void expect_refused(const std::string& query, const std::string& what, const std::string& host = "127.0.0.1") {
         SCOPED_TRACE(query + " on " + host);
-        expect_one_line_error(dry_run(url(query, host), {"--as-of", k_now}), k_database_failed, what);
+        expect_one_line_error(dry_run(url(query, host), {"--as-of", k_now}), k_database_failed, what, k_password);
     }
 
     Spelling s = spelling(GetParam());
@@ -137,13 +139,7 @@ TEST(MysqlTlsParameters, BadOnesAreOneLineUsageErrors) {
     const std::string base = with_database(server_url(Server::Mysql), "appdb");
     const auto refused = [&](const std::string& query, const std::string& what) {
         SCOPED_TRACE(query);
-        const auto r = dry_run(base + "?" + query, {"--as-of", k_now});
-        EXPECT_EQ(r.exit_code, k_usage) << r.err;
-        EXPECT_TRUE(r.out.empty());
-        const auto lines = lines_of(r.err);
-        ASSERT_EQ(lines.size(), 1u) << r.err;
-        EXPECT_THAT(lines[0], HasSubstr(what));
-        EXPECT_THAT(r.err, Not(HasSubstr("app_pw")));
+        expect_one_line_error(dry_run(base + "?" + query, {"--as-of", k_now}), k_usage, what, "app_pw");
     };
     refused("ssl-mode=sometimes", "ssl-mode must be DISABLED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY");
     refused("ssl-mode=DISABLED&ssl-ca=/etc/ssl/certs/ca-certificates.crt", "need an ssl-mode other than DISABLED");
